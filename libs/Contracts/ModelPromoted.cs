@@ -1,0 +1,22 @@
+namespace Platform.Contracts;
+
+/// <summary>
+/// The production alias of a model moved to <paramref name="Version"/>. Every Inference replica loads it;
+/// Monitoring takes the training data at <paramref name="DatasetContentUri"/> as the new reference.
+/// </summary>
+public sealed record ModelPromoted(
+    string ModelName,
+    int Version,
+    int? PreviousVersion,
+    Guid RunId,
+    string Task,
+    IReadOnlyList<ColumnInfo> Inputs,
+    Uri ArtifactUri,
+    string ArtifactSha256,
+    string DatasetName,
+    int DatasetVersion,
+    Uri DatasetContentUri,
+    string PrimaryMetric,
+    double HoldoutMetric,
+    string Reason,
+    DateTimeOffset PromotedAt);
