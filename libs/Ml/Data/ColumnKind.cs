@@ -1,10 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Ml.Data;
 
+/// <summary>In JSON, a kind is its wire name ("numeric", "categorical", "boolean"), not a number.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ColumnKind>))]
 public enum ColumnKind
 {
-    Numeric,
-    Categorical,
-    Boolean,
+    [JsonStringEnumMemberName("numeric")] Numeric,
+    [JsonStringEnumMemberName("categorical")] Categorical,
+    [JsonStringEnumMemberName("boolean")] Boolean,
 }
 
 public static class ColumnKindNames

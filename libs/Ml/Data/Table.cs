@@ -67,6 +67,9 @@ public sealed class Table
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The columns' names and kinds, with each categorical column's categories (computed on each call).</summary>
+    public TableSchema Schema => TableSchema.Of(this);
+
     public Table SelectRows(IReadOnlyList<int> rows) => new(Columns.Select(c => c.Select(rows)).ToArray());
 
     public Table WithoutColumn(string name) => new(Columns.Where(c => c.Name != name).ToArray());

@@ -1,0 +1,57 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+public enum MessagingTransport
+{
+    RabbitMq,
+    InMemory,
+}
+
+/// <summary>
+/// MassTransit wiring shared by every host. The transport is RabbitMQ (connection string "rabbitmq", as Aspire
+/// names it) unless <c>Messaging:Transport</c> is <c>InMemory</c>, which the all-in-one host uses.
+/// </summary>
+public static class Messaging
+{
+    public const string ConnectionName = "rabbitmq";
+
+    public static TBuilder AddPlatformMessaging<TBuilder>(this TBuilder builder, params Action<IBusRegistrationConfigurator>[] modules)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var transport = builder.Configuration.GetValue("Messaging:Transport", MessagingTransport.RabbitMq);
+        var rabbitUri = builder.Configuration.GetConnectionString(ConnectionName);
+        if (transport == MessagingTransport.RabbitMq && string.IsNullOrWhiteSpace(rabbitUri))
+            throw new InvalidOperationException(
+                $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} (amqp://user:pass@host:port/) or Messaging:Transport=InMemory.");
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var module in modules) module(bus);
+
+            // Transient faults (a service that is starting, a lock timeout) retry with backoff; what still fails
+            // lands in the endpoint's _error queue, where an operator can see it and move it back.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
+
+            if (transport == MessagingTransport.InMemory)
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(rabbitUri!));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        return builder;
+    }
+}

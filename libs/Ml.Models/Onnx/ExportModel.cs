@@ -1,0 +1,41 @@
+namespace Platform.Ml.Models.Onnx;
+
+/// <summary>One regression tree as ONNX wants it: internal nodes 0..n-1 go left when x[feature] &lt;= threshold; child ~i is leaf i.</summary>
+internal sealed record ExportTree(int[] Left, int[] Right, int[] Feature, float[] Threshold, double[] Leaves);
+
+/// <summary>How the features become the raw scores, one column per target (1 for regression and binary, K for multiclass).</summary>
+internal abstract record RawScore(int Targets);
+
+/// <summary>score[k] = Σ_f x[f]·Weights[k][f] + Bias[k], in float as ML.NET computes it.</summary>
+internal sealed record LinearScore(float[][] Weights, float[] Bias) : RawScore(Bias.Length);
+
+/// <summary>
+/// score[k] = (float)(Bias[k] + Σ leaf values of the trees of target k) / Divisor. The sum is in double and
+/// only then cast to float, as ML.NET does; Divisor is the tree count for FastForest regression (an average), else 1.
+/// </summary>
+internal sealed record TreeScore(IReadOnlyList<(int Target, ExportTree Tree)> Trees, double[] Bias, float Divisor) : RawScore(Bias.Length);
+
+internal enum ProbabilityLink
+{
+    /// <summary>Regression: the raw score is the prediction.</summary>
+    None,
+    /// <summary>p[k] = 1 / (1 + exp(Slope[k]·s[k] + Offset[k])): binary classifiers (K = 1).</summary>
+    Platt,
+    /// <summary>Platt per class, then each divided by their sum: ML.NET's one-versus-all.</summary>
+    PlattNormalized,
+    /// <summary>softmax over the raw scores: maximum entropy and LightGBM multiclass.</summary>
+    Softmax,
+}
+
+internal sealed record ExportHead(RawScore Score, ProbabilityLink Link, double[] PlattSlopes, double[] PlattOffsets);
+
+/// <summary>Everything the ONNX graph needs, read from a fitted ML.NET pipeline.</summary>
+/// <param name="Offset">Normaliser offsets (empty when ML.NET fixes zero, i.e. no shift).</param>
+internal sealed record ExportPipeline(
+    ModelSignature Signature,
+    IReadOnlyList<string> NumericInputs,
+    float[] ImputationMeans,
+    float[] Scale,
+    float[] Offset,
+    IReadOnlyList<(string Name, string[] Categories)> CategoricalInputs,
+    ExportHead Head);

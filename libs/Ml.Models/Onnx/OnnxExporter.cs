@@ -1,0 +1,216 @@
+using Google.Protobuf;
+using Platform.Ml.Data;
+using Platform.Ml.Models.Onnx.Proto;
+using static Platform.Ml.Models.Onnx.OnnxGraphBuilder;
+using DataType = Platform.Ml.Models.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Platform.Ml.Models.Onnx;
+
+/// <summary>
+/// Writes a pipeline as an ONNX model: IR version 8, default-domain opset 15 and ai.onnx.ml 3, the newest
+/// versions that both ONNX Runtime 1.31 and the ONNX 1.12 checker accept (ai.onnx.ml 5 drops TreeEnsembleRegressor).
+/// Inputs: one per feature, float [N,1] for numeric/boolean, string [N,1] for categorical.
+/// Outputs: "prediction" ([N,1] float for regression, [N,1] string label for classifiers) and, for classifiers,
+/// "probabilities" ([N,K] float in Signature.ClassLabels order).
+/// </summary>
+internal static class OnnxExporter
+{
+    public const long IrVersion = 8;
+    public const long DefaultOpset = 15;
+    public const long MlOpset = 3;
+    public const string Prediction = "prediction";
+    public const string Probabilities = "probabilities";
+
+    public static byte[] Export(ExportPipeline pipeline)
+    {
+        var g = new OnnxGraphBuilder();
+        var parts = new List<string>();
+
+        if (pipeline.NumericInputs.Count > 0)
+        {
+            foreach (var name in pipeline.NumericInputs) g.Input(name, DataType.Float, Batch, 1);
+            var raw = pipeline.NumericInputs.Count == 1 ? pipeline.NumericInputs[0] : "numeric_raw";
+            if (pipeline.NumericInputs.Count > 1)
+                g.Node("Concat", pipeline.NumericInputs.ToArray(), raw, attributes: Attribute("axis", 1));
+            g.Node("Imputer", [raw], "numeric_imputed", MlDomain,
+                Attribute("imputed_value_floats", pipeline.ImputationMeans),
+                new AttributeProto { Name = "replaced_value_float", Type = AttributeProto.Types.AttributeType.Float, F = float.NaN });
+            var offset = pipeline.Offset.Length > 0 ? pipeline.Offset : new float[pipeline.Scale.Length];
+            g.Node("Scaler", ["numeric_imputed"], "numeric", MlDomain,
+                Attribute("offset", offset), Attribute("scale", pipeline.Scale));
+            parts.Add("numeric");
+        }
+
+        for (var i = 0; i < pipeline.CategoricalInputs.Count; i++)
+        {
+            var (name, categories) = pipeline.CategoricalInputs[i];
+            g.Input(name, DataType.String, Batch, 1);
+            // zeros=1: an unseen (or missing, sent as "") category encodes as all zeros, as in ML.NET.
+            g.Node("OneHotEncoder", [name], $"onehot_{i}_3d", MlDomain,
+                Attribute("cats_strings", categories), Attribute("zeros", 1));
+            g.Node("Flatten", [$"onehot_{i}_3d"], $"onehot_{i}", attributes: Attribute("axis", 1));
+            parts.Add($"onehot_{i}");
+        }
+
+        var features = "features";
+        if (parts.Count == 1) features = parts[0];
+        else g.Node("Concat", parts.ToArray(), features, attributes: Attribute("axis", 1));
+
+        var scores = WriteRawScore(g, features, pipeline.Head.Score);
+        WriteHead(g, scores, pipeline);
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "Platform.Ml.Models",
+            ProducerVersion = "1",
+            Graph = g.Graph,
+            OpsetImport =
+            {
+                new OperatorSetIdProto { Domain = "", Version = DefaultOpset },
+                new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset },
+            },
+            MetadataProps = { new StringStringEntryProto { Key = SignatureJson.MetadataKey, Value = SignatureJson.Serialize(pipeline.Signature) } },
+        };
+        return model.ToByteArray();
+    }
+
+    private static string WriteRawScore(OnnxGraphBuilder g, string features, RawScore score)
+    {
+        switch (score)
+        {
+            case LinearScore linear:
+            {
+                var featureCount = linear.Weights[0].Length;
+                var k = linear.Bias.Length;
+                // MatMul wants W as [F, K]; ML.NET gives one weight vector per target.
+                var w = new float[featureCount * k];
+                for (var f = 0; f < featureCount; f++)
+                    for (var t = 0; t < k; t++) w[f * k + t] = linear.Weights[t][f];
+                g.Node("MatMul", [features, g.Constant("weights", w, featureCount, k)], "linear");
+                g.Node("Add", ["linear", g.Constant("bias", linear.Bias, k)], "raw_score");
+                return "raw_score";
+            }
+            case TreeScore trees:
+            {
+                // Double precision inside the ensemble: ML.NET sums leaf values in double and casts once.
+                g.Node("Cast", [features], "features_double", attributes: Attribute("to", (long)DataType.Double));
+                g.Node("TreeEnsembleRegressor", ["features_double"], "tree_sum", MlDomain, TreeAttributes(trees));
+                if (trees.Divisor == 1) return "tree_sum";
+                g.Node("Div", ["tree_sum", g.Constant("tree_count", [trees.Divisor])], "raw_score");
+                return "raw_score";
+            }
+            default:
+                throw new NotSupportedException($"Unknown score kind {score.GetType().Name}.");
+        }
+    }
+
+    private static AttributeProto[] TreeAttributes(TreeScore score)
+    {
+        var treeIds = new List<long>();
+        var nodeIds = new List<long>();
+        var featureIds = new List<long>();
+        var modes = new List<string>();
+        var values = new List<double>();
+        var trueIds = new List<long>();
+        var falseIds = new List<long>();
+        var targetTreeIds = new List<long>();
+        var targetNodeIds = new List<long>();
+        var targetIds = new List<long>();
+        var targetWeights = new List<double>();
+
+        for (var t = 0; t < score.Trees.Count; t++)
+        {
+            var (target, tree) = score.Trees[t];
+            var internalCount = tree.Left.Length;
+            // Node ids: internal node j is j, leaf i is internalCount + i (ML.NET writes leaf i as ~i).
+            long Id(int child) => child < 0 ? internalCount + ~child : child;
+            for (var j = 0; j < internalCount; j++)
+            {
+                treeIds.Add(t); nodeIds.Add(j); featureIds.Add(tree.Feature[j]); modes.Add("BRANCH_LEQ");
+                values.Add(tree.Threshold[j]); trueIds.Add(Id(tree.Left[j])); falseIds.Add(Id(tree.Right[j]));
+            }
+
+            for (var leaf = 0; leaf < tree.Leaves.Length; leaf++)
+            {
+                treeIds.Add(t); nodeIds.Add(internalCount + leaf); featureIds.Add(0); modes.Add("LEAF");
+                values.Add(0); trueIds.Add(0); falseIds.Add(0);
+                targetTreeIds.Add(t); targetNodeIds.Add(internalCount + leaf); targetIds.Add(target); targetWeights.Add(tree.Leaves[leaf]);
+            }
+        }
+
+        return
+        [
+            Attribute("n_targets", score.Bias.Length),
+            Attribute("aggregate_function", "SUM"),
+            Attribute("post_transform", "NONE"),
+            Attribute("base_values_as_tensor", score.Bias),
+            Attribute("nodes_treeids", treeIds),
+            Attribute("nodes_nodeids", nodeIds),
+            Attribute("nodes_featureids", featureIds),
+            Attribute("nodes_modes", modes),
+            Attribute("nodes_values_as_tensor", values.ToArray()),
+            Attribute("nodes_truenodeids", trueIds),
+            Attribute("nodes_falsenodeids", falseIds),
+            Attribute("target_treeids", targetTreeIds),
+            Attribute("target_nodeids", targetNodeIds),
+            Attribute("target_ids", targetIds),
+            Attribute("target_weights_as_tensor", targetWeights.ToArray()),
+        ];
+    }
+
+    private static void WriteHead(OnnxGraphBuilder g, string scores, ExportPipeline pipeline)
+    {
+        var signature = pipeline.Signature;
+        var head = pipeline.Head;
+        if (signature.Task == MlTask.Regression)
+        {
+            g.Node("Identity", [scores], Prediction);
+            g.Output(Prediction, DataType.Float, Batch, 1);
+            return;
+        }
+
+        var classes = signature.ClassLabels!;
+        var k = head.Score.Targets;
+        switch (head.Link)
+        {
+            case ProbabilityLink.Platt or ProbabilityLink.PlattNormalized:
+            {
+                // 1 / (1 + exp(a·s + b)) = sigmoid(−a·s − b)
+                g.Node("Mul", [scores, g.Constant("neg_slope", head.PlattSlopes.Select(a => (float)-a).ToArray(), k)], "platt_linear");
+                g.Node("Add", ["platt_linear", g.Constant("neg_offset", head.PlattOffsets.Select(b => (float)-b).ToArray(), k)], "platt_logit");
+                g.Node("Sigmoid", ["platt_logit"], "platt_probability");
+                if (head.Link == ProbabilityLink.Platt)
+                {
+                    g.Node("Sub", [g.Constant("one", [1f], 1), "platt_probability"], "negative_probability");
+                    g.Node("Concat", ["negative_probability", "platt_probability"], Probabilities, attributes: Attribute("axis", 1));
+                }
+                else
+                {
+                    g.Node("ReduceSum", ["platt_probability", g.Constant("class_axis", [1L], 1)], "probability_sum",
+                        attributes: Attribute("keepdims", 1));
+                    g.Node("Div", ["platt_probability", "probability_sum"], Probabilities);
+                }
+
+                break;
+            }
+            case ProbabilityLink.Softmax:
+                g.Node("Softmax", [scores], Probabilities, attributes: Attribute("axis", 1));
+                break;
+            default:
+                throw new NotSupportedException($"A classifier needs probabilities; link {head.Link} gives none.");
+        }
+
+        // The label is the most probable class (ArgMax keeps the first on a tie), mapped index → text.
+        g.Node("ArgMax", [Probabilities], "label_index", attributes: [Attribute("axis", 1), Attribute("keepdims", 1)]);
+        g.Node("LabelEncoder", ["label_index"], Prediction, MlDomain,
+            Attribute("keys_int64s", Enumerable.Range(0, classes.Count).Select(i => (long)i)),
+            Attribute("values_strings", classes),
+            Attribute("default_string", ""));
+        g.Output(Prediction, DataType.String, Batch, 1);
+        g.Output(Probabilities, DataType.Float, Batch, classes.Count);
+    }
+
+    /// <summary>ONNX input element type for a feature kind.</summary>
+    public static DataType InputType(ColumnKind kind) => kind == ColumnKind.Categorical ? DataType.String : DataType.Float;
+}

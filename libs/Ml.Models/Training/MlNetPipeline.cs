@@ -1,0 +1,148 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Platform.Ml.Data;
+
+namespace Platform.Ml.Models.Training;
+
+/// <summary>
+/// Builds and fits the single ML.NET pipeline a model is: numeric/boolean columns concatenated, missing
+/// values replaced by the training mean, mean–variance normalised; categorical columns one-hot encoded;
+/// all concatenated into the feature vector; then the trainer.
+/// </summary>
+internal static class MlNetPipeline
+{
+    public static FittedPipeline Fit(Table train, string target, MlTask task, FeatureLayout layout, IReadOnlyList<string>? classes,
+        TrainerCandidate candidate, int seed)
+    {
+        var ml = new MLContext(seed);
+        var data = new TableDataView(train, layout, Labels(train[target], task, classes));
+        IDataView trainingView = data;
+
+        // Multiclass trainers want a key label. The mapping is fitted on its own, outside the saved pipeline,
+        // so that the saved model scores rows without a label column. Keys follow the class order exactly:
+        // key k+1 is classes[k], whichever classes this (possibly cross-validation) split contains.
+        if (task == MlTask.Multiclass)
+        {
+            var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, classes!.Count).Select(i => new KeyRow { Value = i }));
+            trainingView = ml.Transforms.Conversion.MapValueToKey(FeatureLayout.Label, FeatureLayout.Label, keyData: keys)
+                .Fit(data).Transform(data);
+        }
+
+        var estimator = Preprocessing(ml, layout).Append(candidate.Create(ml, seed));
+        var model = estimator.Fit(trainingView);
+        return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate);
+    }
+
+    private static EstimatorChain<ITransformer> Preprocessing(MLContext ml, FeatureLayout layout)
+    {
+        var chain = new EstimatorChain<ITransformer>();
+        var parts = new List<string>();
+        if (layout.Numeric.Count > 0)
+        {
+            chain = chain
+                .Append<ITransformer>(ml.Transforms.Concatenate(FeatureLayout.NumericRaw, layout.Numeric.Select(c => c.Name).ToArray()))
+                .Append<ITransformer>(ml.Transforms.ReplaceMissingValues(FeatureLayout.NumericImputed, FeatureLayout.NumericRaw,
+                    MissingValueReplacingEstimator.ReplacementMode.Mean))
+                .Append<ITransformer>(ml.Transforms.NormalizeMeanVariance(FeatureLayout.NumericNormalized, FeatureLayout.NumericImputed));
+            parts.Add(FeatureLayout.NumericNormalized);
+        }
+
+        for (var i = 0; i < layout.Categorical.Count; i++)
+        {
+            chain = chain.Append<ITransformer>(ml.Transforms.Categorical.OneHotEncoding(FeatureLayout.OneHot(i), layout.Categorical[i]));
+            parts.Add(FeatureLayout.OneHot(i));
+        }
+
+        return chain.Append<ITransformer>(ml.Transforms.Concatenate(FeatureLayout.Features, parts.ToArray()));
+    }
+
+    /// <summary>
+    /// The per-column means ML.NET's mean replacement learns (sum in double over the non-missing float values),
+    /// recomputed here because the transformer does not expose them; the ONNX Imputer needs the same numbers.
+    /// </summary>
+    private static float[] ImputationMeans(Table train, FeatureLayout layout) =>
+        layout.Numeric.Select(c =>
+        {
+            double sum = 0;
+            var count = 0;
+            foreach (var value in train[c.Name].Numbers!)
+            {
+                var single = (float)value;
+                if (float.IsNaN(single)) continue;
+                sum += single;
+                count++;
+            }
+
+            return count == 0 ? 0f : (float)(sum / count);
+        }).ToArray();
+
+    private static Array Labels(TableColumn target, MlTask task, IReadOnlyList<string>? classes) => task switch
+    {
+        MlTask.Regression => target.Numbers?.Select(v => (float)v).ToArray()
+            ?? throw new ArgumentException($"A regression target must be numeric; '{target.Name}' is not."),
+        MlTask.Binary => TargetLabels.Indexes(target, classes!).Select(i => i == 1).ToArray(),
+        _ => TargetLabels.Indexes(target, classes!).Select(i => (float)i).ToArray(),
+    };
+
+    private sealed class KeyRow
+    {
+        public float Value { get; set; }
+    }
+}
+
+/// <summary>A fitted pipeline: scores with ML.NET (cross-validation, parity tests) and saves itself.</summary>
+internal sealed class FittedPipeline(
+    MLContext ml, FeatureLayout layout, MlTask task, IReadOnlyList<string>? classes, ITransformer model, float[] imputationMeans,
+    TrainerCandidate candidate)
+{
+    public MLContext Context { get; } = ml;
+    public FeatureLayout Layout { get; } = layout;
+    public MlTask Task { get; } = task;
+    public IReadOnlyList<string>? Classes { get; } = classes;
+    public ITransformer Model { get; } = model;
+    public float[] ImputationMeans { get; } = imputationMeans;
+    public TrainerCandidate Candidate { get; } = candidate;
+
+    /// <summary>ML.NET's own predictions, in the same shape the ONNX scorer returns.</summary>
+    public ScoreResult Score(Table rows)
+    {
+        var output = Model.Transform(new TableDataView(rows, Layout, label: null));
+        switch (Task)
+        {
+            case MlTask.Regression:
+                return new ScoreResult(output.GetColumn<float>("Score").Select(v => (double)v).ToArray(), null, null);
+            case MlTask.Binary:
+            {
+                var probabilities = output.GetColumn<float>("Probability").Select(p => new[] { 1 - p, p }).ToArray();
+                return Classified(probabilities);
+            }
+            default:
+            {
+                var probabilities = output.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+                return Classified(probabilities);
+            }
+        }
+    }
+
+    private ScoreResult Classified(float[][] probabilities) =>
+        new(null, probabilities.Select(p => Classes![ArgMax(p)]).ToArray(), probabilities);
+
+    /// <summary>The first index of the largest value: the same tie rule as ONNX ArgMax.</summary>
+    internal static int ArgMax(float[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    public DataViewSchema InputSchema(Table rows) => new TableDataView(rows, Layout, label: null).Schema;
+
+    public byte[] Save(Table rows)
+    {
+        using var stream = new MemoryStream();
+        Context.Model.Save(Model, InputSchema(rows), stream);
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,18 @@
+namespace Platform.Ml.Models;
+
+/// <summary>What to train and how to validate it.</summary>
+/// <param name="Target">The column to predict.</param>
+/// <param name="Seed">Seeds the holdout split, the cross-validation folds, ML.NET and every trainer: same data and seed, same model.</param>
+/// <param name="TestFraction">The share of rows held out (scikit-learn's <c>train_test_split(test_size)</c>).</param>
+/// <param name="Folds">Cross-validation folds on the training split for model selection.</param>
+/// <param name="Trainers">Names from <see cref="ModelTrainer.TrainerNames"/>; null means all of them for the task.</param>
+public sealed record TrainingOptions(
+    string Target,
+    MlTask Task,
+    int Seed = 42,
+    double TestFraction = 0.2,
+    int Folds = 5,
+    IReadOnlyList<string>? Trainers = null);
+
+/// <summary>Progress of a training run: stage "cross-validation" counts candidate fits, then "refit", "export".</summary>
+public sealed record TrainingProgress(string Stage, int Done, int Total, string? Detail = null);

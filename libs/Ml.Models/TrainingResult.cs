@@ -1,0 +1,44 @@
+using Platform.Ml.Data;
+
+namespace Platform.Ml.Models;
+
+/// <summary>The cross-validated score of one trainer with one hyper-parameter setting.</summary>
+/// <param name="Mean">Mean of the primary metric over the folds.</param>
+/// <param name="StdDev">Sample standard deviation over the folds.</param>
+public sealed record CandidateResult(
+    string Trainer,
+    IReadOnlyDictionary<string, string> Parameters,
+    double Mean,
+    double StdDev,
+    IReadOnlyList<double> FoldScores);
+
+/// <summary>Counts of (actual, predicted) class pairs: <c>Counts[actual][predicted]</c>, both in <see cref="Labels"/> order.</summary>
+public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[][] Counts);
+
+/// <summary>Everything a training run produced, and what is needed to reproduce it.</summary>
+public sealed class TrainingResult
+{
+    public required ModelSignature Signature { get; init; }
+    /// <summary>The selected trainer's name.</summary>
+    public required string Trainer { get; init; }
+    /// <summary>The selected hyper-parameters.</summary>
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+    /// <summary>"r2" (regression), "auc" (binary) or "macro_accuracy" (multiclass).</summary>
+    public required string PrimaryMetric { get; init; }
+    public required bool HigherIsBetter { get; init; }
+    /// <summary>Metrics of the exported ONNX model on the untouched holdout.</summary>
+    public required IReadOnlyDictionary<string, double> HoldoutMetrics { get; init; }
+    /// <summary>For classifiers, the holdout confusion matrix; null for regression.</summary>
+    public required ConfusionMatrix? ConfusionMatrix { get; init; }
+    /// <summary>Every candidate, best first.</summary>
+    public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
+    public required byte[] OnnxModel { get; init; }
+    /// <summary>The same pipeline in ML.NET's own zip format (<c>MLContext.Model.Load</c>).</summary>
+    public required byte[] MlNetModel { get; init; }
+    /// <summary>The holdout rows, features and target, for later comparisons (champion/challenger, drift).</summary>
+    public required Table Holdout { get; init; }
+    public required int TrainRows { get; init; }
+    public required int HoldoutRows { get; init; }
+    public required int Seed { get; init; }
+    public required TimeSpan Duration { get; init; }
+}

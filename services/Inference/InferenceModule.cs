@@ -1,0 +1,30 @@
+using MassTransit;
+using Platform.Inference.Apis;
+using Platform.Inference.IntegrationEvents;
+using Platform.Inference.Serving;
+
+namespace Platform.Inference;
+
+public static class InferenceModule
+{
+    public static TBuilder AddInference<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration("Inference").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<PredictionLog>();
+        builder.Services.AddHttpClient<ModelLoader>();
+        builder.Services.AddHostedService<ProductionModelsLoader>();
+        builder.Services.AddHostedService<PredictionLogPublisher>();
+        builder.Services.AddHealthChecks().AddCheck<ModelsLoadedCheck>("models-loaded", tags: [Extensions.ReadyTag]);
+        return builder;
+    }
+
+    public static void AddInferenceConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ModelPromotedConsumer, ModelPromotedConsumerDefinition>();
+
+    public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder app)
+    {
+        app.MapPredictApi();
+        return app;
+    }
+}

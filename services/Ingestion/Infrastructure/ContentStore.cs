@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Ingestion.Infrastructure;
+
+public sealed class UploadTooLargeException(long limit) : Exception($"The upload is larger than the limit of {limit} bytes.")
+{
+    public long Limit { get; } = limit;
+}
+
+/// <summary>Content-addressed file store: a file's name is the SHA-256 of its bytes, so identical content is stored once.</summary>
+public sealed class ContentStore(IOptions<IngestionOptions> options)
+{
+    private readonly string _root = Path.GetFullPath(options.Value.StoragePath);
+
+    public sealed record StagedContent(string TempPath, string Sha256, long SizeBytes);
+
+    /// <summary>Streams the upload to a temporary file while hashing it, never holding it whole in memory.</summary>
+    public async Task<StagedContent> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "tmp"));
+        var tempPath = Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N"));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long total = 0;
+        try
+        {
+            await using var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > maxBytes) throw new UploadTooLargeException(maxBytes);
+                hash.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        catch
+        {
+            File.Delete(tempPath);
+            throw;
+        }
+
+        return new StagedContent(tempPath, Convert.ToHexStringLower(hash.GetHashAndReset()), total);
+    }
+
+    /// <summary>Moves staged bytes to their content address; a second copy of known content is simply dropped.</summary>
+    public void Commit(StagedContent staged)
+    {
+        var target = PathOf(staged.Sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (File.Exists(target)) File.Delete(staged.TempPath);
+        else File.Move(staged.TempPath, target);
+    }
+
+    public void Discard(StagedContent staged) => File.Delete(staged.TempPath);
+
+    public string PathOf(string sha256) => Path.Combine(_root, "objects", sha256[..2], sha256);
+
+    public Stream OpenRead(string sha256) => new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+}

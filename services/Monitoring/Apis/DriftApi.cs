@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Monitoring.Infrastructure;
+
+namespace Platform.Monitoring.Apis;
+
+public sealed record DriftReportResponse(
+    Guid Id, string Model, int Version, int Rows, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
+    double DriftedShare, double Threshold, bool DatasetDrift, bool EventPublished, string Decision,
+    JsonElement Features, DateTimeOffset CreatedAt);
+
+public sealed record ReferenceResponse(string Model, int Version, string Dataset, int DatasetVersion, int Rows, int PendingWindowRows, DateTimeOffset PromotedAt);
+
+public static class DriftApi
+{
+    public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
+    {
+        var drift = app.MapGroup("/drift").WithTags("Drift");
+        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model, newest first, with per-feature statistics");
+        drift.MapGet("/{model}/reference", GetReferenceAsync).WithName("GetDriftReference").WithSummary("The reference the live inputs are compared with");
+        return app;
+    }
+
+    private static async Task<Ok<List<DriftReportResponse>>> ListAsync(string model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
+    {
+        var reports = await db.Reports.AsNoTracking().Where(r => r.ModelName == model).ToListAsync(cancellationToken);
+        return TypedResults.Ok(reports.OrderByDescending(r => r.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000))
+            .Select(r => new DriftReportResponse(r.Id, r.ModelName, r.Version, r.Rows, r.WindowFrom, r.WindowTo, r.DriftedShare, r.Threshold,
+                r.DatasetDrift, r.EventPublished, r.Decision, JsonDocument.Parse(r.FeaturesJson).RootElement.Clone(), r.CreatedAt))
+            .ToList());
+    }
+
+    private static async Task<Results<Ok<ReferenceResponse>, NotFound>> GetReferenceAsync(string model, MonitoringDbContext db, CancellationToken cancellationToken)
+    {
+        var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == model, cancellationToken);
+        if (reference is null) return TypedResults.NotFound();
+        var pending = await db.WindowRows.CountAsync(r => r.ModelName == model && r.Version == reference.Version, cancellationToken);
+        return TypedResults.Ok(new ReferenceResponse(model, reference.Version, reference.DatasetName, reference.DatasetVersion, reference.Rows, pending, reference.PromotedAt));
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MassTransit;
+using Platform.Monitoring.Apis;
+using Platform.Monitoring.Infrastructure;
+using Platform.Monitoring.IntegrationEvents;
+
+namespace Platform.Monitoring;
+
+public static class MonitoringModule
+{
+    public static TBuilder AddMonitoring<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<MonitoringOptions>().BindConfiguration("Monitoring").ValidateDataAnnotations().ValidateOnStart();
+        builder.AddPlatformDbContext<TBuilder, MonitoringDbContext>("monitoringdb");
+        builder.Services.AddScoped<DriftMonitor>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient<ReferenceLoader>();
+        return builder;
+    }
+
+    public static void AddMonitoringConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ModelPromotedConsumer, ModelPromotedConsumerDefinition>();
+        bus.AddConsumer<PredictionsLoggedConsumer, PredictionsLoggedConsumerDefinition>();
+    }
+
+    public static IEndpointRouteBuilder MapMonitoring(this IEndpointRouteBuilder app)
+    {
+        app.MapDriftApi();
+        return app;
+    }
+}

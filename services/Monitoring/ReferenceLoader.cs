@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Ml.Data;
+using Platform.Monitoring.Infrastructure;
+using Platform.Monitoring.Model;
+
+namespace Platform.Monitoring;
+
+/// <summary>On a promotion, reads the version's training data (claim check) and keeps a bounded, seeded sample as the reference.</summary>
+public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOptions<MonitoringOptions> options, ILogger<ReferenceLoader> logger)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task LoadAsync(ModelPromoted promoted, CancellationToken cancellationToken)
+    {
+        var current = await db.References.FirstOrDefaultAsync(r => r.ModelName == promoted.ModelName, cancellationToken);
+        if (current is not null && current.PromotedAt >= promoted.PromotedAt) return;
+
+        await using var content = await http.GetStreamAsync(promoted.DatasetContentUri, cancellationToken);
+        var table = CsvTableReader.Read(content);
+        var rows = SampleRows(table.RowCount, options.Value.ReferenceRows, options.Value.Seed);
+
+        var numeric = promoted.Inputs.Where(i => i.Kind != "categorical").Select(i => i.Name).ToList();
+        var categorical = promoted.Inputs.Where(i => i.Kind == "categorical").Select(i => i.Name).ToList();
+        var missing = numeric.Concat(categorical).Where(name => !table.Contains(name)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"The training data of {promoted.ModelName} v{promoted.Version} lacks {string.Join(", ", missing)}.");
+
+        var sample = table.SelectRows(rows);
+        var columns = new ReferenceColumns(numeric, categorical,
+            numeric.ToDictionary(n => n, n => sample[n].Numbers ?? throw new InvalidDataException($"'{n}' is not numeric in the training data.")),
+            categorical.ToDictionary(n => n, n => sample[n].Texts ?? sample[n].Numbers!.Select(v => (string?)v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
+
+        current ??= db.References.Add(new ReferenceSet { ModelName = promoted.ModelName, DatasetName = promoted.DatasetName, ColumnsJson = "" }).Entity;
+        current.Version = promoted.Version;
+        current.DatasetName = promoted.DatasetName;
+        current.DatasetVersion = promoted.DatasetVersion;
+        current.Rows = rows.Length;
+        current.ColumnsJson = JsonSerializer.Serialize(columns, Json);
+        current.PromotedAt = promoted.PromotedAt;
+
+        // Rows logged for the previous version say nothing about the new one.
+        await db.WindowRows.Where(r => r.ModelName == promoted.ModelName && r.Version != promoted.Version).ExecuteDeleteAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Reference of {Model} v{Version}: {Rows} rows of {Dataset} v{DatasetVersion}",
+            promoted.ModelName, promoted.Version, rows.Length, promoted.DatasetName, promoted.DatasetVersion);
+    }
+
+    /// <summary>All rows when they fit, otherwise a seeded uniform sample (partial Fisher–Yates), in row order.</summary>
+    internal static int[] SampleRows(int rowCount, int limit, int seed)
+    {
+        var all = Enumerable.Range(0, rowCount).ToArray();
+        if (rowCount <= limit) return all;
+        var random = new Random(seed);
+        for (var i = 0; i < limit; i++)
+        {
+            var j = random.Next(i, rowCount);
+            (all[i], all[j]) = (all[j], all[i]);
+        }
+
+        var sample = all[..limit];
+        Array.Sort(sample);
+        return sample;
+    }
+}

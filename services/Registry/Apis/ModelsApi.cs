@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Contracts;
+using Platform.Registry.Infrastructure;
+using Platform.Registry.Model;
+
+namespace Platform.Registry.Apis;
+
+public sealed record LineageResponse(string Dataset, int DatasetVersion, string DatasetSha256, Uri DatasetContentUri, Guid RunId, string Trigger);
+
+public sealed record ModelVersionResponse(
+    string Model, int Version, string Stage, string Task, string Target, string Trainer,
+    IReadOnlyList<ColumnInfo> Inputs, IReadOnlyList<string>? ClassLabels,
+    string PrimaryMetric, bool HigherIsBetter, double HoldoutMetric, IReadOnlyDictionary<string, double> Metrics,
+    Uri ArtifactUri, string ArtifactSha256, long ArtifactSizeBytes, LineageResponse Lineage, string Decision,
+    DateTimeOffset CreatedAt, DateTimeOffset? PromotedAt);
+
+public sealed record RegisteredModelResponse(string Name, int? ProductionVersion, IReadOnlyList<ModelVersionResponse> Versions);
+
+public sealed record AuditResponse(string Action, int? FromVersion, int? ToVersion, string Reason, DateTimeOffset At);
+
+public sealed record PromoteRequest(string? Reason);
+
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/models").WithTags("Models");
+        models.MapGet("/", ListAsync).WithName("ListModels")
+            .WithSummary("List registered models; ?stage=production lists only the versions in production");
+        models.MapGet("/{name}", GetAsync).WithName("GetModel").WithSummary("A model's versions, metrics, lineage and production alias");
+        models.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetModelVersion").WithSummary("One version");
+        models.MapGet("/{name}/versions/{version:int}/artifact", GetArtifactAsync).WithName("GetModelArtifact").WithSummary("Download a version's ONNX artifact");
+        models.MapGet("/{name}/audit", GetAuditAsync).WithName("GetModelAudit").WithSummary("Who moved production, when and why");
+        models.MapPost("/{name}/versions/{version:int}/promote", PromoteAsync).WithName("PromoteModelVersion")
+            .WithSummary("Point production at this version by hand (bypasses the gate; audited)");
+        models.MapPost("/{name}/rollback", RollbackAsync).WithName("RollbackModel")
+            .WithSummary("Point production back at the version served before the current one (audited)");
+        return app;
+    }
+
+    private static async Task<Ok<List<RegisteredModelResponse>>> ListAsync(string? stage, RegistryDbContext db, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var versions = await db.Versions.AsNoTracking().ToListAsync(cancellationToken);
+        var onlyProduction = string.Equals(stage, "production", StringComparison.OrdinalIgnoreCase);
+        var models = versions.GroupBy(v => v.ModelName).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ToModel(g.Key, g.Where(v => !onlyProduction || v.Stage == VersionStage.Production), artifacts))
+            .Where(m => !onlyProduction || m.ProductionVersion is not null)
+            .ToList();
+        return TypedResults.Ok(models);
+    }
+
+    private static async Task<Results<Ok<RegisteredModelResponse>, NotFound>> GetAsync(string name, RegistryDbContext db, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var versions = await db.Versions.AsNoTracking().Where(v => v.ModelName == name).ToListAsync(cancellationToken);
+        return versions.Count == 0 ? TypedResults.NotFound() : TypedResults.Ok(ToModel(name, versions, artifacts));
+    }
+
+    private static async Task<Results<Ok<ModelVersionResponse>, NotFound>> GetVersionAsync(string name, int version, RegistryDbContext db, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var found = await db.Versions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelName == name && v.Version == version, cancellationToken);
+        return found is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(found, artifacts));
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, NotFound>> GetArtifactAsync(string name, int version, RegistryDbContext db, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var exists = await db.Versions.AsNoTracking().AnyAsync(v => v.ModelName == name && v.Version == version, cancellationToken);
+        var path = artifacts.PathOf(name, version);
+        return exists && File.Exists(path) ? TypedResults.PhysicalFile(path, "application/octet-stream", $"{name}-v{version}.onnx") : TypedResults.NotFound();
+    }
+
+    private static async Task<Ok<List<AuditResponse>>> GetAuditAsync(string name, RegistryDbContext db, CancellationToken cancellationToken)
+    {
+        var entries = await db.Audit.AsNoTracking().Where(a => a.ModelName == name).OrderByDescending(a => a.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(entries.Select(a => new AuditResponse(a.Action, a.FromVersion, a.ToVersion, a.Reason, a.At)).ToList());
+    }
+
+    private static async Task<Results<Ok<ModelVersionResponse>, NotFound>> PromoteAsync(
+        string name, int version, PromoteRequest? request, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var promoted = await registrar.SetProductionAsync(name, version, "manual-promote", request?.Reason ?? "promoted by an operator", cancellationToken);
+        return promoted is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(promoted, artifacts));
+    }
+
+    private static async Task<Results<Ok<ModelVersionResponse>, NotFound, ProblemHttpResult>> RollbackAsync(
+        string name, PromoteRequest? request, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
+    {
+        var target = await registrar.RollbackTargetAsync(name, cancellationToken);
+        if (target is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to roll back to",
+                detail: $"Model '{name}' has no earlier production version.");
+        var restored = await registrar.SetProductionAsync(name, target.Value, "rollback", request?.Reason ?? "rolled back by an operator", cancellationToken);
+        return restored is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(restored, artifacts));
+    }
+
+    private static RegisteredModelResponse ToModel(string name, IEnumerable<ModelVersion> versions, ArtifactStore artifacts)
+    {
+        var list = versions.OrderByDescending(v => v.Version).Select(v => ToResponse(v, artifacts)).ToList();
+        return new RegisteredModelResponse(name, list.FirstOrDefault(v => v.Stage == "production")?.Version, list);
+    }
+
+    private static ModelVersionResponse ToResponse(ModelVersion v, ArtifactStore artifacts) => new(
+        v.ModelName, v.Version, v.Stage.ToString().ToLowerInvariant(), v.Task, v.Target, v.Trainer,
+        JsonSerializer.Deserialize<List<ColumnInfo>>(v.InputsJson, ModelRegistrar.Json)!,
+        v.ClassLabelsJson is null ? null : JsonSerializer.Deserialize<List<string>>(v.ClassLabelsJson, ModelRegistrar.Json),
+        v.PrimaryMetric, v.HigherIsBetter, v.HoldoutMetric,
+        JsonSerializer.Deserialize<Dictionary<string, double>>(v.MetricsJson, ModelRegistrar.Json)!,
+        artifacts.UriOf(v.ModelName, v.Version), v.ArtifactSha256, v.ArtifactSizeBytes,
+        new LineageResponse(v.DatasetName, v.DatasetVersion, v.DatasetSha256, new Uri(v.DatasetContentUri), v.RunId, v.Trigger),
+        v.Decision, v.CreatedAt, v.PromotedAt);
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Platform.Contracts;
+using Platform.Registry.Infrastructure;
+using Platform.Registry.Model;
+using Platform.ServiceDefaults.Outbox;
+
+namespace Platform.Registry;
+
+/// <summary>Registers trained models as versions, applies the gate, and moves the production alias (by the gate or by hand).</summary>
+public sealed class ModelRegistrar(
+    RegistryDbContext db,
+    ArtifactStore artifacts,
+    ArtifactDownloader downloader,
+    PromotionPolicy policy,
+    ILogger<ModelRegistrar> logger)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<ModelVersion?> RegisterAsync(ModelTrained trained, CancellationToken cancellationToken)
+    {
+        if (await db.Versions.AnyAsync(v => v.RunId == trained.RunId, cancellationToken))
+        {
+            logger.LogInformation("Run {RunId} is registered already; redelivery ignored", trained.RunId);
+            return null;
+        }
+
+        using var activity = PlatformTelemetry.Source.StartActivity($"register {trained.ModelName}");
+        var bytes = await downloader.DownloadAsync(trained.ArtifactUri, trained.ArtifactSha256, cancellationToken);
+
+        var versions = await db.Versions.Where(v => v.ModelName == trained.ModelName).ToListAsync(cancellationToken);
+        var champion = versions.FirstOrDefault(v => v.Stage == VersionStage.Production);
+        var metric = trained.HoldoutMetrics.TryGetValue(trained.PrimaryMetric, out var m) ? m : double.NaN;
+        var decision = policy.Decide(new GateInput(
+            trained.PrimaryMetric, trained.HigherIsBetter, metric, champion?.Version,
+            champion is not null && trained.ChampionVersion == champion.Version ? trained.ChampionHoldoutMetric : null,
+            champion?.HoldoutMetric));
+
+        var version = new ModelVersion
+        {
+            Id = Guid.NewGuid(),
+            ModelName = trained.ModelName,
+            Version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1,
+            RunId = trained.RunId,
+            Stage = VersionStage.Rejected,
+            Task = trained.Task,
+            Target = trained.Target,
+            Trainer = trained.Trainer,
+            Trigger = trained.Trigger,
+            InputsJson = JsonSerializer.Serialize(trained.Inputs, Json),
+            ClassLabelsJson = trained.ClassLabels is null ? null : JsonSerializer.Serialize(trained.ClassLabels, Json),
+            PrimaryMetric = trained.PrimaryMetric,
+            HigherIsBetter = trained.HigherIsBetter,
+            HoldoutMetric = metric,
+            MetricsJson = JsonSerializer.Serialize(trained.HoldoutMetrics, Json),
+            ArtifactSha256 = trained.ArtifactSha256,
+            ArtifactSizeBytes = bytes.LongLength,
+            DatasetName = trained.DatasetName,
+            DatasetVersion = trained.DatasetVersion,
+            DatasetSha256 = trained.DatasetSha256,
+            DatasetContentUri = trained.DatasetContentUri.ToString(),
+            Decision = decision.Reason,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await artifacts.SaveAsync(version.ModelName, version.Version, bytes, cancellationToken);
+        db.Versions.Add(version);
+
+        if (decision.Promote)
+        {
+            MoveProduction(version, champion, "gate", decision.Reason);
+        }
+        else
+        {
+            db.AddOutboxMessage(new ModelRejected(version.ModelName, version.Version, version.RunId, champion?.Version,
+                version.PrimaryMetric, metric, trained.ChampionHoldoutMetric ?? champion?.HoldoutMetric, decision.Reason, DateTimeOffset.UtcNow));
+            db.Audit.Add(new AuditEntry { ModelName = version.ModelName, Action = "rejected", FromVersion = champion?.Version, ToVersion = version.Version, Reason = decision.Reason, At = DateTimeOffset.UtcNow });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        activity?.SetTag("platform.model", version.ModelName);
+        activity?.SetTag("platform.version", version.Version);
+        activity?.SetTag("platform.promoted", decision.Promote);
+        logger.LogInformation("{Model} v{Version} registered: {Decision}", version.ModelName, version.Version, decision.Reason);
+        return version;
+    }
+
+    /// <summary>An operator points production at a version of their choice (promote by hand, or roll back).</summary>
+    public async Task<ModelVersion?> SetProductionAsync(string modelName, int targetVersion, string action, string reason, CancellationToken cancellationToken)
+    {
+        var versions = await db.Versions.Where(v => v.ModelName == modelName).ToListAsync(cancellationToken);
+        var target = versions.FirstOrDefault(v => v.Version == targetVersion);
+        if (target is null) return null;
+        var champion = versions.FirstOrDefault(v => v.Stage == VersionStage.Production);
+        if (champion?.Version == targetVersion) return target;
+
+        MoveProduction(target, champion, action, reason);
+        await db.SaveChangesAsync(cancellationToken);
+        return target;
+    }
+
+    /// <summary>The version served before the current one: the newest archived version that was once in production.</summary>
+    public async Task<int?> RollbackTargetAsync(string modelName, CancellationToken cancellationToken)
+    {
+        var archived = await db.Versions.AsNoTracking()
+            .Where(v => v.ModelName == modelName && v.Stage == VersionStage.Archived)
+            .ToListAsync(cancellationToken);
+        return archived.Where(v => v.PromotedAt is not null).OrderByDescending(v => v.PromotedAt!.Value.UtcTicks).FirstOrDefault()?.Version;
+    }
+
+    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (champion is not null) champion.Stage = VersionStage.Archived;
+        target.Stage = VersionStage.Production;
+        target.PromotedAt = now;
+        db.Audit.Add(new AuditEntry { ModelName = target.ModelName, Action = action, FromVersion = champion?.Version, ToVersion = target.Version, Reason = reason, At = now });
+        db.AddOutboxMessage(new ModelPromoted(
+            target.ModelName, target.Version, champion?.Version, target.RunId, target.Task,
+            JsonSerializer.Deserialize<List<ColumnInfo>>(target.InputsJson, Json)!,
+            artifacts.UriOf(target.ModelName, target.Version), target.ArtifactSha256,
+            target.DatasetName, target.DatasetVersion, new Uri(target.DatasetContentUri),
+            target.PrimaryMetric, target.HoldoutMetric, reason, now));
+        Activity.Current?.AddEvent(new ActivityEvent("production moved"));
+    }
+}

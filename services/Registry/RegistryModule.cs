@@ -1,0 +1,29 @@
+using MassTransit;
+using Platform.Registry.Apis;
+using Platform.Registry.Infrastructure;
+using Platform.Registry.IntegrationEvents;
+
+namespace Platform.Registry;
+
+public static class RegistryModule
+{
+    public static TBuilder AddRegistry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration("Registry").ValidateDataAnnotations().ValidateOnStart();
+        builder.AddPlatformDbContext<TBuilder, RegistryDbContext>("registrydb");
+        builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddSingleton<PromotionPolicy>();
+        builder.Services.AddScoped<ModelRegistrar>();
+        builder.Services.AddHttpClient<ArtifactDownloader>();
+        return builder;
+    }
+
+    public static void AddRegistryConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ModelTrainedConsumer, ModelTrainedConsumerDefinition>();
+
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    {
+        app.MapModelsApi();
+        return app;
+    }
+}

@@ -1,0 +1,35 @@
+using Platform.Inference;
+using Platform.Ingestion;
+using Platform.Monitoring;
+using Platform.Registry;
+using Platform.Standalone;
+using Platform.Training;
+
+var builder = WebApplication.CreateBuilder(args);
+StandaloneDefaults.Apply(builder.Configuration);
+
+builder.AddServiceDefaults();
+builder.AddIngestion();
+builder.AddTraining();
+builder.AddRegistry();
+builder.AddInference();
+builder.AddMonitoring();
+builder.AddPlatformMessaging(
+    bus => bus.AddIngestionConsumers(),
+    bus => bus.AddTrainingConsumers(),
+    bus => bus.AddRegistryConsumers(),
+    bus => bus.AddInferenceConsumers(),
+    bus => bus.AddMonitoringConsumers());
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapIngestion();
+app.MapTraining();
+app.MapRegistry();
+app.MapInference();
+app.MapMonitoring();
+app.MapDefaultEndpoints();
+
+app.Run();

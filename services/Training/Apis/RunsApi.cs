@@ -1,0 +1,79 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Contracts;
+using Platform.Ml.Models;
+using Platform.Training.Infrastructure;
+using Platform.Training.Model;
+
+namespace Platform.Training.Apis;
+
+public sealed record RunResponse(
+    Guid Id, string Model, string Status, string Stage, TrainingProgress? Progress, string Trigger,
+    string Dataset, int DatasetVersion, string DatasetSha256, string? Task, string? Target, string? Trainer, int Seed,
+    JsonElement? Parameters, JsonElement? Metrics, JsonElement? CrossValidation, string? PrimaryMetric,
+    int? ChampionVersion, double? ChampionMetric, int TrainRows, int HoldoutRows,
+    string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds);
+
+public sealed record RetrainAccepted(string Model, string Reason);
+
+public static class RunsApiShapes
+{
+    public static RunResponse ToResponse(TrainingRun r, TrainingProgress? progress) => new(
+        r.Id, r.ModelName, r.Status.ToString().ToLowerInvariant(), r.Stage, progress, r.Trigger,
+        r.DatasetName, r.DatasetVersion, r.DatasetSha256, r.Task, r.Target, r.Trainer, r.Seed,
+        Parse(r.ParametersJson), Parse(r.MetricsJson), Parse(r.CrossValidationJson), r.PrimaryMetric,
+        r.ChampionVersion, r.ChampionMetric, r.TrainRows, r.HoldoutRows,
+        r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds);
+
+    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+}
+
+public static class RunsApi
+{
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var runs = app.MapGroup("/runs").WithTags("Runs");
+        runs.MapGet("/", ListAsync).WithName("ListRuns").WithSummary("List training runs, newest first, optionally for one model");
+        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running");
+        runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
+            .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json");
+
+        app.MapPost("/models/{name}/retrain", RetrainAsync)
+            .WithTags("Runs").WithName("RetrainModel").WithSummary("Ask Training to retrain a model on its newest dataset version");
+        return app;
+    }
+
+    private static async Task<Ok<List<RunResponse>>> ListAsync(string? model, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)
+    {
+        var query = db.Runs.AsNoTracking();
+        if (!string.IsNullOrEmpty(model)) query = query.Where(r => r.ModelName == model);
+        var runs = await query.ToListAsync(cancellationToken);
+        return TypedResults.Ok(runs.OrderByDescending(r => r.StartedAt.UtcTicks).Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id))).ToList());
+    }
+
+    private static async Task<Results<Ok<RunResponse>, NotFound>> GetAsync(Guid id, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)
+    {
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return run is null ? TypedResults.NotFound() : TypedResults.Ok(RunsApiShapes.ToResponse(run, progress.Get(id)));
+    }
+
+    private static Results<PhysicalFileHttpResult, NotFound> GetArtifact(Guid id, string file, ArtifactStore artifacts)
+    {
+        var path = artifacts.Find(id, file);
+        if (path is null) return TypedResults.NotFound();
+        var contentType = file.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream";
+        return TypedResults.PhysicalFile(path, contentType, file);
+    }
+
+    private static async Task<Results<Accepted<RetrainAccepted>, NotFound>> RetrainAsync(
+        string name, string? reason, TrainingDbContext db, IPublishEndpoint publish, CancellationToken cancellationToken)
+    {
+        if (!await db.Datasets.AnyAsync(d => d.ModelName == name, cancellationToken)) return TypedResults.NotFound();
+        var accepted = new RetrainAccepted(name, reason ?? "requested by an operator");
+        await publish.Publish(new RetrainRequested(name, accepted.Reason, DateTimeOffset.UtcNow), cancellationToken);
+        return TypedResults.Accepted($"/runs?model={Uri.EscapeDataString(name)}", accepted);
+    }
+}
