@@ -35,8 +35,13 @@ public static class Messaging
 
             // Transient faults (a service that is starting, a lock timeout) retry with backoff; what still fails
             // lands in the endpoint's _error queue, where an operator can see it and move it back.
+            var purgeOnStartup = builder.Configuration.GetValue("Messaging:PurgeOnStartup", false);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
+            {
+                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                // Test runs start from empty queues, so messages left by an earlier, aborted run cannot leak in.
+                if (purgeOnStartup && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PurgeOnStartup = true;
+            });
 
             if (transport == MessagingTransport.InMemory)
             {

@@ -49,18 +49,26 @@ PG_PID=$RUN_DIR/postgres.pid          # outside PG_DIR, which only postgres may 
 # ---------------------------------------------------------------------------------------------------
 # Process bookkeeping. A recorded pid counts only while that process still looks like ours, so a stale
 # pid file (machine reused, pid recycled) never makes us skip a start or signal a stranger.
+# A zombie counts as gone: without an init system that reaps orphans, a dead orphan stays one for good.
+running() { # <pid>
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ $state != Z ]]
+}
+
 pid_alive() { # <pidfile> <substring expected in the process's command line>
   local pid
   [[ -s $1 ]] || return 1
   pid=$(<"$1")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  running "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
 }
 
 wait_gone() { # <pid> <seconds>; returns 1 if it still runs afterwards
   local pid=$1 deadline=$((SECONDS + $2))
-  while kill -0 "$pid" 2>/dev/null; do
+  while running "$pid"; do
     ((SECONDS < deadline)) || return 1
     sleep 0.2
   done
@@ -89,6 +97,8 @@ rabbit_env() {
     RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
     RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"        # keeps /etc/rabbitmq out of it
     RABBITMQ_PID_FILE="$RMQ_VM_PID"
+    # Erlang distribution listens on all interfaces unless told otherwise: keep it on loopback.
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
   )
 }
 rabbit_env
@@ -141,18 +151,26 @@ rabbit_wait() {
     fail_with_logs "rabbitmqctl await_startup failed" rabbit
 }
 
-rabbit_stop() {
-  local pid
-  if pid_alive "$RMQ_WRAPPER_PID" rabbitmq-server; then
-    # The wrapper script turns TERM into a graceful stop of the VM and waits for it.
-    pid=$(<"$RMQ_WRAPPER_PID")
-    kill -TERM "$pid" 2>/dev/null || true
-    wait_gone "$pid" 60 || log "RabbitMQ wrapper $pid did not exit within 60s"
-  fi
+rabbit_stop() { # [seconds to wait for a graceful stop before killing]
+  local grace=${1:-30} wrapper="" vm=""
+  pid_alive "$RMQ_WRAPPER_PID" rabbitmq-server && wrapper=$(<"$RMQ_WRAPPER_PID")
   if pid_alive "$RMQ_VM_PID" beam; then
-    pid=$(<"$RMQ_VM_PID")
-    kill -TERM "$pid" 2>/dev/null || true   # OTP stops the VM cleanly on TERM
-    wait_gone "$pid" 30 || { log "RabbitMQ VM $pid ignored TERM: killing it"; kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" 5 || true; }
+    vm=$(<"$RMQ_VM_PID")
+  elif [[ -n $wrapper ]]; then
+    # Early in boot the broker has not written its pid file yet: the VM is the wrapper's child.
+    vm=$(pgrep -P "$wrapper" beam.smp || true)
+  fi
+  # The wrapper script turns TERM into a graceful stop of the VM; without a wrapper, OTP itself
+  # stops cleanly on TERM. A VM still booting can take minutes to honour it: kill it after the grace.
+  if [[ -n $wrapper ]]; then kill -TERM "$wrapper" 2>/dev/null || true
+  elif [[ -n $vm ]]; then kill -TERM "$vm" 2>/dev/null || true; fi
+  if [[ -n $vm ]] && ! wait_gone "$vm" "$grace"; then
+    log "RabbitMQ VM $vm did not stop within ${grace}s: killing it"
+    kill -KILL "$vm" 2>/dev/null || true
+    wait_gone "$vm" 10 || true
+  fi
+  if [[ -n $wrapper ]] && ! wait_gone "$wrapper" 10; then
+    kill -KILL "$wrapper" 2>/dev/null || true
   fi
   rm -f "$RMQ_WRAPPER_PID" "$RMQ_VM_PID"
   # epmd outlives the broker. Stop ours (on our port) only; it refuses while nodes are registered.
@@ -167,10 +185,13 @@ rabbit_stop() {
 # PostgreSQL refuses to run as root: everything runs as `postgres`, in a data directory it owns.
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else sudo -u postgres -- "$@"; fi; }
 
-pg_prepare() {
+pg_check_reachable() {
   if ! as_pg test -x "$RUN_DIR"; then
     die "the postgres user cannot reach $RUN_DIR (PLATFORM_INFRA_DIR): pick a directory outside /root, e.g. under /tmp"
   fi
+}
+
+pg_prepare() {
   if [[ ! -d $PG_DIR ]]; then
     as_root install -d -o postgres -g postgres -m 700 "$PG_DIR"
   fi
@@ -186,7 +207,7 @@ pg_prepare() {
 }
 
 pg_launch() {
-  pg_prepare
+  pg_prepare   # initdb (first start only) runs while the broker boots
   # Durability off: a test database that loses its last seconds on a crash is fine, and this is far faster.
   # pg_ctl without -w returns at once; the wait (with our timeout and log tail) is pg_wait's job.
   as_pg setsid "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -s \
@@ -195,9 +216,14 @@ pg_launch() {
 }
 
 pg_wait() {
-  local deadline=$((SECONDS + TIMEOUT))
+  local deadline=$((SECONDS + TIMEOUT)) grace=$((SECONDS + 5))
   until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do
     ((SECONDS < deadline)) || fail_with_logs "PostgreSQL did not accept connections within ${TIMEOUT}s" pg
+    # A server that died (bad setting, port taken) should not cost the whole timeout. The grace
+    # period covers the moment before the postmaster has written its pid file.
+    if ((SECONDS > grace)) && ! as_pg "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; then
+      fail_with_logs "PostgreSQL exited during startup" pg
+    fi
     sleep 0.2
   done
   # postmaster.pid is readable only by postgres; its first line is the postmaster's pid.
@@ -241,13 +267,20 @@ fail_with_logs() { # <message> rabbit|pg
     # The log belongs to postgres and may be unreadable for a non-root caller.
     as_pg test -s "$PG_LOG" && { log "--- last lines of $PG_LOG"; as_pg tail -n 40 "$PG_LOG" >&2; }
   fi
-  # Leave nothing half-started behind: stop what this invocation launched (not what already ran).
-  ((LAUNCHED_RABBIT == 0)) || rabbit_stop
-  ((LAUNCHED_PG == 0)) || pg_stop
   exit 1
 }
+
+# Leave nothing half-started behind when `start` fails anywhere (die, a failed wait, set -e):
+# stop what this invocation launched, not what already ran before it.
 LAUNCHED_RABBIT=0
 LAUNCHED_PG=0
+stop_launched_on_failure() {
+  local rc=$?
+  ((rc != 0)) || return 0
+  ((LAUNCHED_RABBIT == 0)) || rabbit_stop 5   # a broker we just launched holds nothing worth waiting for
+  ((LAUNCHED_PG == 0)) || pg_stop
+  exit "$rc"
+}
 
 check_port_free() { # <port> <what>: a port held by someone else would make us wait for the wrong server
   if port_open "$1"; then
@@ -277,12 +310,14 @@ cmd_start() {
     rabbit_stop   # clears a half-dead broker or a leftover epmd from an interrupted run
     check_port_free "$AMQP_PORT" "AMQP"; check_port_free "$DIST_PORT" "Erlang distribution"; check_port_free "$EPMD_PORT" "epmd"
   fi
-  ((start_pg == 0)) || check_port_free "$PG_PORT" "PostgreSQL"
+  ((start_pg == 0)) || { check_port_free "$PG_PORT" "PostgreSQL"; pg_check_reachable; }
 
   # Both boot at the same time: the broker is slower, so PostgreSQL's start and wait hide behind it.
+  trap stop_launched_on_failure EXIT
   ((start_rabbit == 0)) || { LAUNCHED_RABBIT=1; rabbit_launch; }
   ((start_pg == 0)) || { LAUNCHED_PG=1; pg_launch; pg_wait; }
   ((start_rabbit == 0)) || rabbit_wait
+  trap - EXIT
   if ((start_rabbit || start_pg)); then
     log "ready in $((SECONDS - started))s: AMQP 127.0.0.1:$AMQP_PORT, PostgreSQL 127.0.0.1:$PG_PORT (state in $RUN_DIR)"
   fi

@@ -17,7 +17,8 @@
 #
 # Settings (environment variables):
 #   PLATFORM_TEST_TARGET        .sln/.slnf/.csproj to test [Platform.Ci.slnf at the repository root]
-#   PLATFORM_TEST_RESULTS       directory for the TRX files [TestResults/local, emptied at each run]
+#   PLATFORM_TEST_RESULTS       directory for the TRX files, relative to the repository root
+#                               [TestResults/local, emptied at each run]
 #   PLATFORM_TEST_HANG_TIMEOUT  a test running longer than this aborts its test host [15m]
 #   PLATFORM_SHARED_DATA        datasets folder; defaults to ../shared/data beside the repository if present
 #   plus infra.sh's PLATFORM_INFRA_DIR and PLATFORM_*_PORT settings.
@@ -47,7 +48,8 @@ mkdir -p "$RESULTS"
 STAMP=$(mktemp)
 
 # ---------------------------------------------------------------------------------------------------
-# Leaving early still ends with the closing line, so that CI always sees a count.
+# Servers this script started are stopped however it ends. A failure before the tests still ends with
+# the closing line (fail_before_tests), so that CI always sees a count.
 INFRA_STARTED=0
 cleanup() {
   if ((INFRA_STARTED)); then

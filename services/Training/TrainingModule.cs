@@ -13,8 +13,8 @@ public static class TrainingModule
         builder.AddPlatformDbContext<TBuilder, TrainingDbContext>("trainingdb");
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddHttpClient<ChampionEvaluator>();
-        builder.Services.AddHttpClient<TrainingJob>(client => client.Timeout = TimeSpan.FromMinutes(10))
-            .AddStandardResilienceHandler(options => options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddHttpClient<TrainingJob>();
+        builder.Services.AddSingleton<RunProgress>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Platform.Ml;
 using Platform.Ml.Data;
 using Platform.Tests;
@@ -7,6 +8,28 @@ namespace Platform.Ml.Models.Tests;
 /// <summary>The shared public datasets, read once per test run, and a small synthetic one with every column kind.</summary>
 internal static class Datasets
 {
+    /// <summary>
+    /// SharedData looks upwards from the test binaries, which an isolated --artifacts-path (e.g. /tmp/art-models)
+    /// puts outside the checkout. When PLATFORM_SHARED_DATA is unset, point it at the shared/data folder found
+    /// upwards from this source file instead, so the plain `dotnet test ... --artifacts-path` command works.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void LocateSharedData() => LocateFrom();
+
+    private static void LocateFrom([CallerFilePath] string sourceFile = "")
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PLATFORM_SHARED_DATA"))) return;
+        for (var dir = new FileInfo(sourceFile).Directory; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (File.Exists(Path.Combine(candidate, "diabetes.csv")))
+            {
+                Environment.SetEnvironmentVariable("PLATFORM_SHARED_DATA", candidate);
+                return;
+            }
+        }
+    }
+
     private static readonly Lazy<Table> DiabetesTable = new(() => CsvTableReader.Read(SharedData.PathOf("diabetes.csv")));
     private static readonly Lazy<Table> IrisTable = new(() => CsvTableReader.Read(SharedData.PathOf("iris.csv")));
     private static readonly Lazy<Table> BreastCancerTable = new(() => CsvTableReader.Read(SharedData.PathOf("breast_cancer.csv")));

@@ -130,6 +130,31 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_MlNet_artifact_loads_and_predicts_what_the_onnx_model_predicts()
+    {
+        var result = ModelTrainer.Train(Datasets.Mixed(MlTask.Regression), new TrainingOptions("y", MlTask.Regression, Folds: 2, Trainers: ["fasttree"]));
+
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var model = ml.Model.Load(new MemoryStream(result.MlNetModel), out var inputSchema);
+        Assert.DoesNotContain(inputSchema, c => c.Name == "y");
+        var layout = Platform.Ml.Models.Training.FeatureLayout.From(result.Holdout, "y");
+        var mlNet = Microsoft.ML.Data.ColumnCursorExtensions.GetColumn<float>(
+            model.Transform(new Platform.Ml.Models.Training.TableDataView(result.Holdout, layout, label: null)), "Score").ToArray();
+
+        using var scorer = OnnxScorer.Load(result.OnnxModel);
+        var onnx = scorer.Score(result.Holdout).Values!;
+        for (var i = 0; i < onnx.Length; i++) Assert.True(Math.Abs(mlNet[i] - onnx[i]) <= 1e-4 * Math.Max(1, Math.Abs(onnx[i])), $"row {i}");
+    }
+
+    [Fact]
+    public void Trainer_names_are_listed_per_task()
+    {
+        Assert.Equal(["sdca", "fasttree", "fastforest", "lightgbm", "ogd"], ModelTrainer.TrainerNames(MlTask.Regression));
+        Assert.Equal(["sdca-logistic", "lbfgs-logistic", "fasttree", "fastforest", "lightgbm"], ModelTrainer.TrainerNames(MlTask.Binary));
+        Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "ova-fasttree"], ModelTrainer.TrainerNames(MlTask.Multiclass));
+    }
+
+    [Fact]
     public void Unknown_trainer_and_missing_target_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => ModelTrainer.Train(Datasets.Iris, new TrainingOptions("nope", MlTask.Multiclass)));

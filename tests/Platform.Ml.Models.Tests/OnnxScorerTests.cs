@@ -86,7 +86,85 @@ public sealed class OnnxScorerTests
         Assert.Equal([3.0, -4.0], scorer.Score(rows).Values!);
     }
 
-    private static ValueInfoProto TensorInput(string name, TensorProto.Types.DataType type) => new()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_foreign_scikit_learn_style_classifier_is_read_from_its_graph(bool zipMap)
+    {
+        // As skl2onnx writes a LogisticRegression: one wide input "float_input" [N,2], a LinearClassifier with
+        // class labels and softmax, and either a ZipMap (a map per row) or the plain probability tensor.
+        float[] coefficients = [1, -1, 0, 0.5f, -1, 1];
+        float[] intercepts = [0.1f, 0, -0.1f];
+        var graph = new GraphProto { Name = "sklearn_like" };
+        graph.Input.Add(TensorInput("float_input", TensorProto.Types.DataType.Float, 2));
+        graph.Node.Add(new NodeProto
+        {
+            OpType = "LinearClassifier", Domain = "ai.onnx.ml", Input = { "float_input" }, Output = { "label", "probability_tensor" },
+            Attribute =
+            {
+                OnnxAttribute.Strings("classlabels_strings", "setosa", "versicolor", "virginica"),
+                OnnxAttribute.Floats("coefficients", coefficients),
+                OnnxAttribute.Floats("intercepts", intercepts),
+                OnnxAttribute.Int("multi_class", 1),
+                OnnxAttribute.String("post_transform", "SOFTMAX"),
+            },
+        });
+        graph.Output.Add(TensorInput("label", TensorProto.Types.DataType.String, rank: 1));
+        if (zipMap)
+        {
+            graph.Node.Add(new NodeProto
+            {
+                OpType = "ZipMap", Domain = "ai.onnx.ml", Input = { "probability_tensor" }, Output = { "output_probability" },
+                Attribute = { OnnxAttribute.Strings("classlabels_strings", "setosa", "versicolor", "virginica") },
+            });
+            graph.Output.Add(new ValueInfoProto
+            {
+                Name = "output_probability",
+                Type = new TypeProto
+                {
+                    SequenceType = new TypeProto.Types.Sequence
+                    {
+                        ElemType = new TypeProto
+                        {
+                            MapType = new TypeProto.Types.Map
+                            {
+                                KeyType = (int)TensorProto.Types.DataType.String,
+                                ValueType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+                            },
+                        },
+                    },
+                },
+            });
+        }
+        else
+        {
+            graph.Output.Add(TensorInput("probability_tensor", TensorProto.Types.DataType.Float, 3));
+        }
+
+        var model = new ModelProto
+        {
+            IrVersion = 8, Graph = graph,
+            OpsetImport = { new OperatorSetIdProto { Domain = "", Version = 15 }, new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = 1 } },
+        };
+
+        using var scorer = OnnxScorer.Load(model.ToByteArray());
+        Assert.Equal(MlTask.Multiclass, scorer.Signature.Task);
+        Assert.Equal(["setosa", "versicolor", "virginica"], scorer.Signature.ClassLabels);
+        Assert.Equal(["float_input_0", "float_input_1"], scorer.Signature.Inputs.Select(i => i.Name));
+
+        var rows = new Table([TableColumn.Numeric("float_input_0", [2, -1]), TableColumn.Numeric("float_input_1", [0.5, 3])]);
+        var scores = scorer.Score(rows);
+        for (var row = 0; row < 2; row++)
+        {
+            double x0 = rows["float_input_0"].Numbers![row], x1 = rows["float_input_1"].Numbers![row];
+            var logits = Enumerable.Range(0, 3).Select(k => coefficients[2 * k] * x0 + coefficients[2 * k + 1] * x1 + intercepts[k]).ToArray();
+            var expected = logits.Select(z => Math.Exp(z) / logits.Sum(Math.Exp)).ToArray();
+            for (var k = 0; k < 3; k++) Assert.Equal(expected[k], scores.Probabilities![row][k], 5);
+            Assert.Equal(scorer.Signature.ClassLabels![Array.IndexOf(expected, expected.Max())], scores.Labels![row]);
+        }
+    }
+
+    private static ValueInfoProto TensorInput(string name, TensorProto.Types.DataType type, int width = 1, int rank = 2) => new()
     {
         Name = name,
         Type = new TypeProto
@@ -94,8 +172,21 @@ public sealed class OnnxScorerTests
             TensorType = new TypeProto.Types.Tensor
             {
                 ElemType = (int)type,
-                Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "N" }, new TensorShapeProto.Types.Dimension { DimValue = 1 } } },
+                Shape = rank == 1
+                    ? new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "N" } } }
+                    : new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "N" }, new TensorShapeProto.Types.Dimension { DimValue = width } } },
             },
         },
     };
+}
+
+/// <summary>Attribute shorthands for hand-written test graphs.</summary>
+internal static class OnnxAttribute
+{
+    public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+    public static AttributeProto String(string name, string value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+    public static AttributeProto Floats(string name, params float[] values) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Floats, Floats = { values } };
+
+    public static AttributeProto Strings(string name, params string[] values) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Strings, Strings = { values.Select(ByteString.CopyFromUtf8) } };
 }

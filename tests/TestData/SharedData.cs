@@ -1,19 +1,31 @@
+using System.Runtime.CompilerServices;
+
 namespace Platform.Tests;
 
-/// <summary>Finds the public datasets in ../shared/data (beside the repository) from any test's working folder.</summary>
+/// <summary>
+/// Finds the public datasets in shared/data beside the repository: from PLATFORM_SHARED_DATA, else by walking up
+/// from the test binaries and from this source file (binaries may be built outside the tree).
+/// </summary>
 public static class SharedData
 {
-    public static string PathOf(string fileName)
+    public static string PathOf(string fileName) => PathOf(fileName, ThisFile());
+
+    private static string PathOf(string fileName, string sourceFile)
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("PLATFORM_SHARED_DATA");
         if (!string.IsNullOrEmpty(fromEnvironment)) return Path.Combine(fromEnvironment, fileName);
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile)! })
         {
-            var inside = Path.Combine(dir.FullName, "shared", "data", fileName);
-            if (File.Exists(inside)) return inside;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "data", fileName);
+                if (File.Exists(candidate)) return candidate;
+            }
         }
 
         throw new FileNotFoundException($"Could not find shared/data/{fileName}; set PLATFORM_SHARED_DATA to the folder that holds it.");
     }
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Platform.Ml.Data;
@@ -8,24 +9,21 @@ namespace Platform.Ml.Models;
 /// <summary>
 /// Scores tables with an ONNX model: one <see cref="InferenceSession"/>, safe for concurrent
 /// <see cref="Score"/> calls (ONNX Runtime's Run is thread-safe and this class keeps no per-call state).
-/// Models exported here carry their signature in metadata; for a foreign model (e.g. from scikit-learn)
-/// the signature is inferred from the graph: one input per feature of shape [N,1] (string → categorical,
-/// any number type → numeric); an output of string or integer type is the label (classifier), a float
-/// output of shape [N,K] the probabilities; a single float output means regression. A foreign model's
-/// class labels and target name are unknown (null and ""), and probability maps (ZipMap) are not read.
+/// Models exported here carry their signature in metadata; for other models (e.g. converted from
+/// scikit-learn) the signature is inferred from the graph, as <see cref="ForeignModel"/> describes.
 /// </summary>
 public sealed class OnnxScorer : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly string _predictionOutput;
-    private readonly string? _probabilityOutput;
+    private readonly InputBinding[] _inputs;
+    private readonly OutputBinding _outputs;
 
-    private OnnxScorer(InferenceSession session, ModelSignature signature, string predictionOutput, string? probabilityOutput)
+    private OnnxScorer(InferenceSession session, ModelSignature signature, InputBinding[] inputs, OutputBinding outputs)
     {
         _session = session;
         Signature = signature;
-        _predictionOutput = predictionOutput;
-        _probabilityOutput = probabilityOutput;
+        _inputs = inputs;
+        _outputs = outputs;
     }
 
     public ModelSignature Signature { get; }
@@ -48,41 +46,21 @@ public sealed class OnnxScorer : IDisposable
             if (session.ModelMetadata.CustomMetadataMap.TryGetValue(SignatureJson.MetadataKey, out var json))
             {
                 var signature = SignatureJson.Deserialize(json);
-                return new OnnxScorer(session, signature, OnnxExporter.Prediction,
-                    signature.Task == MlTask.Regression ? null : OnnxExporter.Probabilities);
+                var inputs = signature.Inputs
+                    .Select(i => new InputBinding(i.Name, session.InputMetadata[i.Name].ElementType, [i.Name])).ToArray();
+                var outputs = new OutputBinding(OnnxExporter.Prediction,
+                    signature.Task == MlTask.Regression ? null : OnnxExporter.Probabilities, ProbabilityMaps: false);
+                return new OnnxScorer(session, signature, inputs, outputs);
             }
 
-            return Foreign(session);
+            var (foreignSignature, foreignInputs, foreignOutputs) = ForeignModel.Describe(session, onnxModel);
+            return new OnnxScorer(session, foreignSignature, foreignInputs, foreignOutputs);
         }
         catch
         {
             session.Dispose();
             throw;
         }
-    }
-
-    private static OnnxScorer Foreign(InferenceSession session)
-    {
-        var inputs = session.InputMetadata.Select(pair =>
-        {
-            var (name, meta) = (pair.Key, pair.Value);
-            if (!meta.IsTensor || meta.Dimensions.Length != 2 || meta.Dimensions[1] is not (1 or -1))
-                throw new NotSupportedException($"Input '{name}' is not a [N,1] tensor; only one-feature-per-input models are supported.");
-            var kind = meta.ElementType == typeof(string) ? ColumnKind.Categorical : ColumnKind.Numeric;
-            return new FeatureSpec(name, kind);
-        }).ToArray();
-
-        var outputs = session.OutputMetadata.Where(o => o.Value.IsTensor).ToArray();
-        var label = outputs.FirstOrDefault(o => o.Value.ElementType == typeof(string) || o.Value.ElementType == typeof(long));
-        if (label.Key is not null)
-        {
-            var probability = outputs.FirstOrDefault(o => o.Value.ElementType == typeof(float));
-            return new OnnxScorer(session, new ModelSignature(MlTask.Multiclass, "", inputs, null), label.Key, probability.Key);
-        }
-
-        var value = outputs.FirstOrDefault(o => o.Value.ElementType == typeof(float) || o.Value.ElementType == typeof(double));
-        if (value.Key is null) throw new NotSupportedException("The model has no tensor output this scorer understands.");
-        return new OnnxScorer(session, new ModelSignature(MlTask.Regression, "", inputs, null), value.Key, null);
     }
 
     /// <summary>Scores every row; <paramref name="rows"/> must hold each signature input by name (other columns are ignored).</summary>
@@ -94,34 +72,13 @@ public sealed class OnnxScorer : IDisposable
             throw new ArgumentException($"The rows lack the model's input(s): {string.Join(", ", missing)}.", nameof(rows));
 
         var n = rows.RowCount;
-        var inputs = new List<NamedOnnxValue>(Signature.Inputs.Count);
-        foreach (var spec in Signature.Inputs)
-        {
-            var column = rows[spec.Name];
-            var meta = _session.InputMetadata[spec.Name];
-            var shape = new[] { n, 1 };
-            if (meta.ElementType == typeof(string))
-            {
-                // Missing categories travel as "": not a known category, so they encode as all zeros.
-                var texts = column.Texts ?? throw new ArgumentException($"Input '{spec.Name}' is categorical; the column holds numbers.", nameof(rows));
-                inputs.Add(NamedOnnxValue.CreateFromTensor(spec.Name, new DenseTensor<string>(texts.Select(t => t ?? "").ToArray(), shape)));
-                continue;
-            }
+        if (n == 0)
+            return Signature.Task == MlTask.Regression ? new ScoreResult([], null, null) : new ScoreResult(null, [], _outputs.Probabilities is null ? null : []);
 
-            var numbers = column.Numbers ?? throw new ArgumentException($"Input '{spec.Name}' is numeric; the column holds text.", nameof(rows));
-            if (meta.ElementType == typeof(double))
-                inputs.Add(NamedOnnxValue.CreateFromTensor(spec.Name, new DenseTensor<double>(numbers.ToArray(), shape)));
-            else if (meta.ElementType == typeof(float))
-                inputs.Add(NamedOnnxValue.CreateFromTensor(spec.Name, new DenseTensor<float>(numbers.Select(v => (float)v).ToArray(), shape)));
-            else if (meta.ElementType == typeof(long))
-                inputs.Add(NamedOnnxValue.CreateFromTensor(spec.Name, new DenseTensor<long>(numbers.Select(v => (long)v).ToArray(), shape)));
-            else
-                throw new NotSupportedException($"Input '{spec.Name}' has element type {meta.ElementType.Name}.");
-        }
-
-        var wanted = _probabilityOutput is null ? new[] { _predictionOutput } : [_predictionOutput, _probabilityOutput];
+        var inputs = _inputs.Select(binding => ToInput(binding, rows)).ToArray();
+        var wanted = _outputs.Probabilities is null ? new[] { _outputs.Prediction } : [_outputs.Prediction, _outputs.Probabilities];
         using var results = _session.Run(inputs, wanted);
-        var prediction = results.First(r => r.Name == _predictionOutput);
+        var prediction = results.First(r => r.Name == _outputs.Prediction);
 
         if (Signature.Task == MlTask.Regression)
         {
@@ -129,7 +86,7 @@ public sealed class OnnxScorer : IDisposable
             {
                 Tensor<float> floats => floats.ToArray().Select(v => (double)v).ToArray(),
                 Tensor<double> doubles => doubles.ToArray(),
-                _ => throw new NotSupportedException($"Output '{_predictionOutput}' is not a number tensor."),
+                _ => throw new NotSupportedException($"Output '{_outputs.Prediction}' is not a number tensor."),
             };
             return new ScoreResult(values, null, null);
         }
@@ -137,22 +94,77 @@ public sealed class OnnxScorer : IDisposable
         var labels = prediction.Value switch
         {
             Tensor<string> texts => texts.ToArray(),
-            Tensor<long> numbers => numbers.ToArray().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            _ => throw new NotSupportedException($"Output '{_predictionOutput}' is not a label tensor."),
+            Tensor<long> numbers => numbers.ToArray().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            _ => throw new NotSupportedException($"Output '{_outputs.Prediction}' is not a label tensor."),
         };
 
         float[][]? probabilities = null;
-        if (_probabilityOutput is not null)
+        if (_outputs.Probabilities is not null)
         {
-            var tensor = results.First(r => r.Name == _probabilityOutput).AsTensor<float>();
-            var k = tensor.Dimensions[1];
-            var flat = tensor.ToArray();
-            probabilities = new float[n][];
-            for (var row = 0; row < n; row++) probabilities[row] = flat.AsSpan(row * k, k).ToArray();
+            var output = results.First(r => r.Name == _outputs.Probabilities);
+            probabilities = _outputs.ProbabilityMaps ? FromMaps(output) : FromTensor(output.AsTensor<float>(), n);
         }
 
         return new ScoreResult(null, labels, probabilities);
     }
+
+    /// <summary>A [N, width] tensor of the input's element type, filled row by row from the bound columns.</summary>
+    private static NamedOnnxValue ToInput(InputBinding binding, Table rows)
+    {
+        var n = rows.RowCount;
+        var width = binding.Columns.Count;
+        var shape = new[] { n, width };
+        var columns = binding.Columns.Select(c => rows[c]).ToArray();
+
+        if (binding.ElementType == typeof(string))
+        {
+            // Missing categories travel as "": not a known category, so they encode as all zeros.
+            var texts = new string[n * width];
+            for (var j = 0; j < width; j++)
+            {
+                var column = columns[j].Texts ?? throw new ArgumentException($"Input '{columns[j].Name}' is categorical; the column holds numbers.", nameof(rows));
+                for (var row = 0; row < n; row++) texts[row * width + j] = column[row] ?? "";
+            }
+
+            return NamedOnnxValue.CreateFromTensor(binding.Name, new DenseTensor<string>(texts, shape));
+        }
+
+        var numbers = new double[n * width];
+        for (var j = 0; j < width; j++)
+        {
+            var column = columns[j].Numbers ?? throw new ArgumentException($"Input '{columns[j].Name}' is numeric; the column holds text.", nameof(rows));
+            for (var row = 0; row < n; row++) numbers[row * width + j] = column[row];
+        }
+
+        if (binding.ElementType == typeof(float))
+            return NamedOnnxValue.CreateFromTensor(binding.Name, new DenseTensor<float>(numbers.Select(v => (float)v).ToArray(), shape));
+        if (binding.ElementType == typeof(double))
+            return NamedOnnxValue.CreateFromTensor(binding.Name, new DenseTensor<double>(numbers, shape));
+        if (binding.ElementType == typeof(long))
+            return NamedOnnxValue.CreateFromTensor(binding.Name, new DenseTensor<long>(numbers.Select(v => (long)v).ToArray(), shape));
+        throw new NotSupportedException($"Input '{binding.Name}' has element type {binding.ElementType.Name}.");
+    }
+
+    private static float[][] FromTensor(Tensor<float> tensor, int n)
+    {
+        var k = tensor.Dimensions[1];
+        var flat = tensor.ToArray();
+        var probabilities = new float[n][];
+        for (var row = 0; row < n; row++) probabilities[row] = flat.AsSpan(row * k, k).ToArray();
+        return probabilities;
+    }
+
+    /// <summary>ZipMap output: one label → probability map per row, put in ClassLabels order (or the map's own order).</summary>
+    private float[][] FromMaps(NamedOnnxValue output) => output.AsEnumerable<NamedOnnxValue>().Select(row =>
+    {
+        var map = row.Value switch
+        {
+            IDictionary<string, float> byText => byText.ToDictionary(p => p.Key, p => p.Value),
+            IDictionary<long, float> byNumber => byNumber.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value),
+            _ => throw new NotSupportedException($"Output '{_outputs.Probabilities}' holds {row.Value?.GetType().Name}, not label → probability maps."),
+        };
+        return Signature.ClassLabels is { } classes ? classes.Select(c => map.GetValueOrDefault(c)).ToArray() : map.Values.ToArray();
+    }).ToArray();
 
     public void Dispose() => _session.Dispose();
 }

@@ -36,6 +36,8 @@ internal sealed class FeatureLayout
             if (column.Name == target) continue;
             if (column.Name.StartsWith("__", StringComparison.Ordinal))
                 throw new ArgumentException($"Column names starting with '__' are reserved: '{column.Name}'.");
+            // A categorical column with no value at all has no categories to encode (and ONNX's OneHotEncoder needs one).
+            if (column.Kind == ColumnKind.Categorical && column.Texts!.All(t => t is null)) continue;
             if (column.Kind == ColumnKind.Categorical) categorical.Add(column.Name);
             else numeric.Add((column.Name, column.Kind));
         }

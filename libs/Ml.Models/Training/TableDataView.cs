@@ -12,6 +12,9 @@ namespace Platform.Ml.Models.Training;
 /// </summary>
 internal sealed class TableDataView : IDataView
 {
+    // One getter factory per column, in schema order; each cursor makes its own getters bound to its position.
+    private readonly List<Func<Cursor, Delegate>> _makers;
+
     /// <param name="label">Regression: float values; binary: bool; multiclass: float class index. Null when scoring.</param>
     public TableDataView(Table table, FeatureLayout layout, Array? label)
     {
@@ -51,8 +54,6 @@ internal sealed class TableDataView : IDataView
         RowCount = table.RowCount;
         _makers = makers;
     }
-
-    private readonly List<Func<Cursor, Delegate>> _makers;
 
     public int RowCount { get; }
     public bool CanShuffle => false;

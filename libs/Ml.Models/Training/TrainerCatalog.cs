@@ -39,6 +39,7 @@ internal static class TrainerCatalog
         // Linear models: the L2 penalty is the one knob that matters on standardised features.
         (MlTask.Regression, "sdca") => L2Grid(trainer, [1e-3f, 1e-1f], (ml, seed, l2) => ml.Regression.Trainers.Sdca(
             new SdcaRegressionTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
+        // Online gradient descent: a larger step with fewer passes, or a smaller one with more (it shuffles with the MLContext seed).
         (MlTask.Regression, "ogd") =>
         [
             Ogd(0.1f, 50), Ogd(0.02f, 200),

@@ -31,9 +31,6 @@ internal static class KolmogorovDistribution
     /// <summary>P(D_n ≥ x).</summary>
     public static double Survival(int n, double x) => Evaluate(n, x, cdf: false);
 
-    /// <summary>P(D_n ≤ x).</summary>
-    public static double Cdf(int n, double x) => Evaluate(n, x, cdf: true);
-
     private static double Select(double cdfProb, double sfProb, bool cdf) => Math.Clamp(cdf ? cdfProb : sfProb, 0.0, 1.0);
 
     private static double Evaluate(int n, double x, bool cdf)

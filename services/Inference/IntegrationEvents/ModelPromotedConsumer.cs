@@ -21,7 +21,7 @@ public sealed class ModelPromotedConsumerDefinition : ConsumerDefinition<ModelPr
         // A temporary queue per replica (auto-deleted when it stops): fan-out, not competing consumers.
         Endpoint(endpoint =>
         {
-            endpoint.InstanceId = $"inference-{Environment.MachineName}-{Guid.NewGuid():N}"[..48].ToLowerInvariant();
+            endpoint.InstanceId = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
             endpoint.Temporary = true;
         });
         ConcurrentMessageLimit = 1;

@@ -52,6 +52,12 @@ def ks_cases(rng):
     cases.append(ks_case("ties_rounded", np.round(rng.normal(size=500), 1), np.round(rng.normal(0.1, 1, size=400), 1)))
     cases.append(ks_case("very_unequal_20_vs_5000", rng.normal(0.5, 1, size=20), rng.normal(size=5000)))
     cases.append(ks_case("one_sided_exact_120_vs_80", rng.normal(size=120), rng.normal(0.2, 1, size=80)))
+    # One-sided, unequal sizes: Hodges' path count subtracts large binomials; binom(1020, 500) ~ 1e305 is near overflow.
+    cases.append(ks_case("one_sided_exact_near_overflow_500_vs_520", rng.normal(size=500), rng.normal(0.1, 1, size=520)))
+    cases.append(ks_case("one_sided_exact_large_shift_300_vs_310", rng.normal(size=300), rng.normal(0.8, 1, size=310)))
+    # Tiny exact p-values (1e-260, 1e-278): the lattice recursion runs through values far below 1e-300.
+    cases.append(ks_case("exact_tiny_p_5000_vs_1000_shift_1_6", rng.normal(size=5000), rng.normal(1.6, 1, size=1000)))
+    cases.append(ks_case("exact_tiny_p_5000_vs_1000_shift_1_7", rng.normal(size=5000), rng.normal(1.7, 1, size=1000)))
     cases.append(ks_case("exact_3000_vs_2000", rng.normal(size=3000), rng.normal(0.05, 1, size=2000)))
     cases.append(ks_case("exact_10000_equal_sizes", rng.normal(size=10000), rng.normal(0.03, 1, size=10000)))
     # max(n1, n2) > 10,000: asymptotic path; the cases land in different branches of SciPy's kstwo.sf at n = round(en).
@@ -66,6 +72,20 @@ def ks_cases(rng):
     cases.append(ks_case("asymp_very_unequal_10500_vs_100", rng.normal(size=10500), rng.normal(size=100)))  # n = 99: Durbin
     cases.append(ks_case("asymp_very_unequal_10500_vs_60", rng.normal(size=10500), rng.normal(0.6, 1, size=60)))  # n = 60
     return cases
+
+
+def distribution_cases():
+    """kstwo.sf (the two-sided asymptotic path) and special.smirnov on a grid that reaches every branch of SciPy's _kolmogn."""
+    import scipy.special as sp
+    kstwo, smirnov = [], []
+    for n in (1, 2, 5, 10, 20, 50, 99, 140, 141, 500, 2333, 10000, 100000, 200000):
+        xs = {0.4 / n, 0.8 / n, 1.5 / n, 3.0 / n, 0.0005, 0.002, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.45, 0.5, 0.7, 0.95, 1 - 0.5 / n}
+        for x in sorted(v for v in xs if 0 < v < 1):
+            kstwo.append({"n": n, "x": x, "sf": float(st.kstwo.sf(x, n))})
+    for n in (2, 5, 20, 140, 1000, 1013, 5000, 10000):
+        for x in (0.01, 0.05, 0.1, 0.3, 0.5, 0.8):
+            smirnov.append({"n": n, "x": x, "sf": float(sp.smirnov(n, x))})
+    return kstwo, smirnov
 
 
 def quantile_edges(reference, bins):
@@ -141,7 +161,7 @@ def categorical_cases(rng):
 def main():
     rng = np.random.default_rng(20261123)
     out = {"generator": {"scipy": scipy.__version__, "numpy": np.__version__, "seed": 20261123, "psi_epsilon": PSI_EPSILON},
-           "ks": ks_cases(rng), "numeric": numeric_cases(rng), "categorical": categorical_cases(rng)}
+           "ks": ks_cases(rng), "kstwo": distribution_cases()[0], "smirnov": distribution_cases()[1], "numeric": numeric_cases(rng), "categorical": categorical_cases(rng)}
     path = os.path.join(HERE, "reference.json")
     with open(path, "w") as f:
         json.dump(out, f, separators=(",", ":"))

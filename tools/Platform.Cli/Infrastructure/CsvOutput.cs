@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace Platform.Cli.Infrastructure;
+
+/// <summary>Writes RFC 4180 CSV: fields with commas, quotes or line breaks are quoted; numbers in invariant round-trip form.</summary>
+internal static class CsvOutput
+{
+    public static void WriteRow(TextWriter writer, IEnumerable<string> fields) => writer.WriteLine(string.Join(',', fields.Select(Escape)));
+
+    public static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Number(float value) => float.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Escape(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (field.Length > 0 && (char.IsWhiteSpace(field[0]) || char.IsWhiteSpace(field[^1])))
+            ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : field;
+}
