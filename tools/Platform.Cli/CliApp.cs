@@ -26,7 +26,10 @@ public static class CliApp
         {
             var command = parsed.CommandResult.Command;
             var hint = command is RootCommand ? "platform --help" : $"platform {command.Name} --help";
-            WriteError(stderr, $"{string.Join("; ", parsed.Errors.Select(e => e.Message))} (see '{hint}')");
+            var messages = parsed.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+            // "Required command was not provided" says nothing more when a token was not recognised.
+            if (messages.Count > 1) messages.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            WriteError(stderr, $"{string.Join("; ", messages)} (see '{hint}').");
             return ExitCodes.BadInput;
         }
 

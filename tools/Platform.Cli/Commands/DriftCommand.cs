@@ -80,6 +80,8 @@ public static class DriftCommand
             Ansi = context.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = context.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
+        // Redirected output has no width to detect: use one that fits the columns instead of Spectre's 80.
+        if (!context.Interactive) console.Profile.Width = 160;
         var table = new Spectre.Console.Table()
             .Title(Markup.Escape($"Drift of {currentPath} against {referencePath}"))
             .AddColumns("column", "kind", "test", "statistic", "p-value", "adj. p", "psi", "wasserstein", "severity", "drifted");
@@ -95,7 +97,7 @@ public static class DriftCommand
         console.Write(table);
         foreach (var skipped in report.SkippedColumns) console.MarkupLine(Markup.Escape($"skipped {skipped.Column}: {skipped.Reason}"));
         console.MarkupLine(Markup.Escape(
-            $"{report.DriftedCount} of {report.Columns.Count} columns drifted ({report.DriftedShare:P0}); dataset drift: {(report.DatasetDrift ? "yes" : "no")}"));
+            $"{report.DriftedCount} of {report.Columns.Count} columns drifted ({Math.Round(100 * report.DriftedShare)}%); dataset drift: {(report.DatasetDrift ? "yes" : "no")}"));
     }
 
     private static string Format(double value) => value.ToString(Math.Abs(value) is > 0 and < 1e-3 ? "0.##E+0" : "0.####", CultureInfo.InvariantCulture);
