@@ -117,4 +117,24 @@ public sealed class RegressionCommandTests(DiabetesModel model) : IClassFixture<
             Assert.Contains("row 5", result.Stderr);
         }
     }
+
+    [Fact]
+    public void Evaluate_with_an_unknown_target_column_fails_with_one_line()
+    {
+        var result = Cli.Run("evaluate", "--model", model.Folder, "--data", SharedData.PathOf("diabetes_test.csv"), "--target", "nope");
+
+        BadInput.AssertOneLine(result, "'nope'");
+    }
+
+    [Fact]
+    public void Evaluate_with_a_text_target_for_a_regression_model_fails_with_one_line()
+    {
+        using var folder = new TempFolder();
+        var lines = File.ReadAllLines(SharedData.PathOf("diabetes_test.csv"));
+        var withLabel = folder.Write("labelled.csv", string.Join('\n', lines.Select((l, i) => l + (i == 0 ? ",label" : ",high"))) + "\n");
+
+        var result = Cli.Run("evaluate", "--model", model.Folder, "--data", withLabel, "--target", "label");
+
+        BadInput.AssertOneLine(result, "must be numeric");
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Platform.Cli.Commands;
 using Platform.Cli.Infrastructure;
@@ -11,6 +12,8 @@ namespace Platform.Cli;
 /// </summary>
 public static class CliApp
 {
+    public const string Name = "platform";
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, interactive: false);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive)
@@ -25,7 +28,7 @@ public static class CliApp
         if (parsed.Action is ParseErrorAction)
         {
             var command = parsed.CommandResult.Command;
-            var hint = command is RootCommand ? "platform --help" : $"platform {command.Name} --help";
+            var hint = command == root ? "platform --help" : $"platform {command.Name} --help";
             var messages = parsed.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
             // "Required command was not provided" says nothing more when a token was not recognised.
             if (messages.Count > 1) messages.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
@@ -50,9 +53,14 @@ public static class CliApp
     }
 
     /// <summary>One command per verb; a new verb (e.g. <c>publish</c>) is one more file in Commands/ and one line here.</summary>
-    public static RootCommand CreateRootCommand(CliContext context)
+    public static Command CreateRootCommand(CliContext context)
     {
-        var root = new RootCommand("Train, score, evaluate, profile and compare tabular CSV datasets.");
+        // Not RootCommand, whose name is the host executable's ("testhost" in tests, "dotnet" for dll runs): usage lines say "platform".
+        var root = new Command(Name, "Train, score, evaluate, profile and compare tabular CSV datasets.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(PredictCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));

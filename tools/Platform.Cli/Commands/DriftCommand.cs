@@ -40,6 +40,7 @@ public static class DriftCommand
         if (columns is not null) Inputs.RequireColumns(reference, columns, referencePath, "named by --columns");
         Inputs.RequireColumns(reference, excluded, referencePath, "named by --exclude");
         var compared = (columns ?? reference.Columns.Select(c => c.Name)).Where(c => !excluded.Contains(c)).ToArray();
+        if (compared.Length == 0) throw new InputException("--exclude leaves no column to compare.");
         Inputs.RejectSuspiciousText(reference, referencePath, excluded, "");
 
         // Categories that look like numbers in the current file (codes) stay categories, as in the reference.
@@ -48,6 +49,8 @@ public static class DriftCommand
         var forced = categorical.Where(c => current.Contains(c) && current[c].Kind != ColumnKind.Categorical).ToArray();
         if (forced.Length > 0) current = Inputs.ReadTable(currentPath, "--current", forced);
         if (columns is not null) Inputs.RequireColumns(current, columns, currentPath, "named by --columns");
+        if (!compared.Any(current.Contains))
+            throw new InputException($"{currentPath} has none of the compared columns of {referencePath} ({string.Join(", ", compared)}).");
         foreach (var name in compared.Where(current.Contains))
             if (reference[name].Numbers is not null) Inputs.RequireNumeric(current[name], currentPath, $"it is numeric in {referencePath}");
 

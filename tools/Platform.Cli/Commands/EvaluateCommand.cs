@@ -35,7 +35,8 @@ public static class EvaluateCommand
         if (signature.Inputs.Any(i => i.Name == target))
             throw new InputException($"--target: '{target}' is an input of the model, not what it predicts.");
 
-        var table = ScoringInput.Read(dataPath, signature, [target]);
+        var table = ScoringInput.Read(dataPath, signature,
+            (target, targetName is null ? "the model's target; pass --target to compare with another column" : "the --target"));
         var column = table[target];
         var labelled = CheckTarget(dataPath, signature, column);
         var scores = scorer.Score(table);

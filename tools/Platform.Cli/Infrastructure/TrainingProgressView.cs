@@ -13,7 +13,8 @@ internal static class TrainingProgressView
     {
         if (!context.Interactive) return work(new PlainLines(context.Stderr));
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Stderr) });
+        // Interactivity was decided from stderr; Spectre would otherwise judge it from stdout, which is often piped.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Stderr), Interactive = InteractionSupport.Yes });
         return console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
