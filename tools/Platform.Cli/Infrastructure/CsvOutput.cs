@@ -7,7 +7,11 @@ internal static class CsvOutput
 {
     public static void WriteRow(TextWriter writer, IEnumerable<string> fields) => writer.WriteLine(string.Join(',', fields.Select(Escape)));
 
-    public static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>Values that came from a float (ONNX outputs) are written in float's shortest form: 132.9825, not 132.9824981689453.</summary>
+    public static string Number(double value) =>
+        double.IsNaN(value) ? ""
+        : (double)(float)value == value ? ((float)value).ToString("R", CultureInfo.InvariantCulture)
+        : value.ToString("R", CultureInfo.InvariantCulture);
 
     public static string Number(float value) => float.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
 
