@@ -33,6 +33,19 @@ public sealed class TrainingJob(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Retrains a model on its newest known dataset version (drift, or an operator's request).</summary>
+    public async Task<TrainingRun?> RetrainAsync(string modelName, string trigger, string triggerKey, CancellationToken cancellationToken)
+    {
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.ModelName == modelName, cancellationToken);
+        if (dataset is null)
+        {
+            logger.LogWarning("Retrain of {Model} ({Trigger}) asked, but no dataset is known for it; nothing to train on", modelName, trigger);
+            return null;
+        }
+
+        return await RunAsync(new TrainingRequest(modelName, dataset, trigger, triggerKey), cancellationToken);
+    }
+
     public async Task<TrainingRun?> RunAsync(TrainingRequest request, CancellationToken cancellationToken)
     {
         if (await db.Runs.AnyAsync(r => r.TriggerKey == request.TriggerKey, cancellationToken))
