@@ -2,7 +2,8 @@ namespace Platform.Contracts;
 
 /// <summary>
 /// The production alias of a model moved to <paramref name="Version"/>. Every Inference replica loads it;
-/// Monitoring takes the training data at <paramref name="DatasetContentUri"/> as the new reference.
+/// Monitoring takes the training data at <paramref name="DatasetContentUri"/> as the new reference, and
+/// <paramref name="HoldoutMetrics"/> (all holdout metrics: rmse, accuracy, ...) as the baseline of live quality.
 /// </summary>
 public sealed record ModelPromoted(
     string ModelName,
@@ -19,4 +20,5 @@ public sealed record ModelPromoted(
     string PrimaryMetric,
     double HoldoutMetric,
     string Reason,
-    DateTimeOffset PromotedAt);
+    DateTimeOffset PromotedAt,
+    IReadOnlyDictionary<string, double>? HoldoutMetrics = null);

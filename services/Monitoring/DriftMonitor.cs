@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,23 +6,24 @@ using Platform.Ml.Data;
 using Platform.Ml.Drift;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.Model;
-using Platform.ServiceDefaults.Outbox;
 
 namespace Platform.Monitoring;
 
 /// <summary>
 /// Collects live inputs per production version into windows and, when a window closes, compares it with the
-/// training reference. Drift raises <c>DriftDetected</c> unless the version is in its cooldown or the model has
-/// reached its daily retrain cap, so one shift does not start a retrain storm.
+/// training reference. A window closes when it holds <see cref="MonitoringOptions.WindowRows"/> rows, or when its
+/// oldest row is <see cref="MonitoringOptions.MaxWindowAge"/> old and it holds at least <see cref="MonitoringOptions.MinWindowRows"/>,
+/// whichever comes first; the age is checked when a batch arrives and by the <see cref="WindowSweeper"/>, so the old
+/// window of a quiet model closes too. Drift raises <c>DriftDetected</c> unless the <see cref="StormGuard"/> says no.
+/// The outputs are kept too, for the live-quality check on feedback (<see cref="QualityMonitor"/>).
 /// </summary>
-public sealed class DriftMonitor(MonitoringDbContext db, IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<DriftMonitor> logger)
+public sealed class DriftMonitor(
+    MonitoringDbContext db, DriftAlarm alarm, QualityMonitor quality, DriftMetrics metrics, WindowGate gate,
+    IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<DriftMonitor> logger)
 {
-    private static readonly Counter<long> WindowsEvaluated = PlatformTelemetry.Meter.CreateCounter<long>("platform.monitoring.windows", description: "Windows checked for drift");
-    private static readonly Counter<long> EventsPublished = PlatformTelemetry.Meter.CreateCounter<long>("platform.monitoring.drift_events", description: "DriftDetected events published");
-    private static readonly Histogram<double> FeatureScore = PlatformTelemetry.Meter.CreateHistogram<double>("platform.monitoring.feature_statistic", description: "Per-feature drift statistic of each window");
-
     public async Task AddAsync(PredictionsLogged batch, CancellationToken cancellationToken)
     {
+        using var _ = await gate.EnterAsync(cancellationToken);
         var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
         if (reference is null || reference.Version != batch.Version)
         {
@@ -33,8 +32,9 @@ public sealed class DriftMonitor(MonitoringDbContext db, IOptions<MonitoringOpti
         }
 
         if (batch.Predictions.Count == 0) return;
+        // Outputs outlive windows (they wait for feedback), so they tell whether this batch was seen before.
         var firstId = batch.Predictions[0].PredictionId;
-        if (await db.WindowRows.AnyAsync(r => r.PredictionId == firstId, cancellationToken)) return;
+        if (await db.Outputs.AnyAsync(o => o.PredictionId == firstId, cancellationToken)) return;
 
         foreach (var prediction in batch.Predictions)
         {
@@ -45,14 +45,47 @@ public sealed class DriftMonitor(MonitoringDbContext db, IOptions<MonitoringOpti
                 PredictionId = prediction.PredictionId,
                 NumericJson = JsonSerializer.Serialize(prediction.Numeric),
                 CategoricalJson = JsonSerializer.Serialize(prediction.Categorical),
+                Confidence = prediction.Confidence,
+                At = prediction.At,
+            });
+            db.Outputs.Add(new LoggedOutput
+            {
+                PredictionId = prediction.PredictionId,
+                ModelName = batch.ModelName,
+                Version = batch.Version,
+                Output = prediction.Output,
+                Confidence = prediction.Confidence,
                 At = prediction.At,
             });
         }
 
         await db.SaveChangesAsync(cancellationToken);
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
+        // Feedback may have arrived before this batch: its predictions can complete a quality window now.
+        await quality.CheckAsync(reference, cancellationToken);
     }
 
+    /// <summary>
+    /// The periodic part: closes every time-based window that is due, runs the quality check, and deletes outputs and
+    /// feedback past <see cref="MonitoringOptions.OutputRetention"/>.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        using var _ = await gate.EnterAsync(cancellationToken);
+        var references = await db.References.AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var reference in references)
+        {
+            while (await TryCloseWindowAsync(reference, cancellationToken)) { }
+            await quality.CheckAsync(reference, cancellationToken);
+        }
+
+        var cutoff = clock.GetUtcNow() - options.Value.OutputRetention;
+        var outputs = await db.Outputs.Where(o => o.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var feedback = await db.Feedback.Where(f => f.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        if (outputs + feedback > 0) logger.LogInformation("Retention: deleted {Outputs} logged outputs and {Feedback} feedback rows", outputs, feedback);
+    }
+
+    /// <summary>Evaluates the oldest pending rows if they make a full or a due window; true when a full window closed (look again).</summary>
     private async Task<bool> TryCloseWindowAsync(ReferenceSet reference, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -62,32 +95,34 @@ public sealed class DriftMonitor(MonitoringDbContext db, IOptions<MonitoringOpti
             .Take(settings.WindowRows)
             .ToListAsync(cancellationToken);
         var full = rows.Count >= settings.WindowRows;
-        var old = rows.Count >= settings.MinWindowRows && clock.GetUtcNow() - rows[0].At >= settings.MaxWindowAge;
+        var old = rows.Count >= settings.MinWindowRows && clock.GetUtcNow() - rows.Min(r => r.At) >= settings.MaxWindowAge;
         if (!full && !old) return false;
 
-        await EvaluateAsync(reference, rows, cancellationToken);
+        var (window, report) = await EvaluateAsync(reference, rows, cancellationToken);
         db.WindowRows.RemoveRange(rows);
         await db.SaveChangesAsync(cancellationToken);
+        metrics.DataWindow(reference.ModelName, report, window.MeanConfidence);
+        if (window.EventPublished) metrics.EventPublished(window.ModelName, window.Kind);
         return full;
     }
 
-    private async Task EvaluateAsync(ReferenceSet reference, List<WindowRow> rows, CancellationToken cancellationToken)
+    private async Task<(WindowReport Window, DriftReport Report)> EvaluateAsync(ReferenceSet reference, List<WindowRow> rows, CancellationToken cancellationToken)
     {
         using var activity = PlatformTelemetry.Source.StartActivity($"drift check {reference.ModelName}");
         var settings = options.Value;
         var columns = JsonSerializer.Deserialize<ReferenceColumns>(reference.ColumnsJson, ReferenceLoader.Json)!;
         var report = DriftAnalyzer.Analyze(ToTable(columns), CurrentTable(columns, rows),
             new DriftOptions { DriftedShareThreshold = settings.DriftedShareThreshold });
-        WindowsEvaluated.Add(1, new KeyValuePair<string, object?>("model", reference.ModelName));
-        foreach (var column in report.Columns)
-            FeatureScore.Record(column.Statistic, new KeyValuePair<string, object?>("model", reference.ModelName), new KeyValuePair<string, object?>("feature", column.Column));
 
-        var now = clock.GetUtcNow();
+        var confidences = rows.Where(r => r.Confidence is not null).Select(r => r.Confidence!.Value).ToList();
+        double? meanConfidence = confidences.Count > 0 ? confidences.Average() : null;
+
         var window = new WindowReport
         {
             Id = Guid.NewGuid(),
             ModelName = reference.ModelName,
             Version = reference.Version,
+            Kind = DriftKinds.Data,
             Rows = rows.Count,
             WindowFrom = rows.Min(r => r.At),
             WindowTo = rows.Max(r => r.At),
@@ -96,44 +131,36 @@ public sealed class DriftMonitor(MonitoringDbContext db, IOptions<MonitoringOpti
             DatasetDrift = report.DatasetDrift,
             Decision = "no drift",
             FeaturesJson = JsonSerializer.Serialize(report.Columns, ReferenceLoader.Json),
-            CreatedAt = now,
+            MeanConfidence = meanConfidence,
+            CreatedAt = clock.GetUtcNow(),
         };
+        window.ConfidenceDrop = await ConfidenceDroppedAsync(reference, meanConfidence, cancellationToken);
 
-        if (report.DatasetDrift)
-        {
-            window.Decision = await StormGuardAsync(reference, now, cancellationToken) ?? "drift: DriftDetected published";
-            window.EventPublished = window.Decision.StartsWith("drift: DriftDetected", StringComparison.Ordinal);
-        }
-
-        db.Reports.Add(window);
-        if (window.EventPublished)
-        {
-            db.AddOutboxMessage(new DriftDetected(window.Id, window.ModelName, window.Version, report.DriftedShare, settings.DriftedShareThreshold,
-                report.Columns.Select(c => new FeatureDrift(c.Column, c.Test, c.Statistic, c.PValue, c.Drifted)).ToArray(),
-                window.Rows, window.WindowFrom, window.WindowTo, now));
-            EventsPublished.Add(1, new KeyValuePair<string, object?>("model", reference.ModelName));
-        }
+        await alarm.RecordAsync(reference, window, w => new DriftDetected(w.Id, w.ModelName, w.Version, w.DriftedShare, w.Threshold,
+            report.Columns.Select(c => new FeatureDrift(c.Column, c.Test, c.Statistic, c.PValue, c.Drifted)).ToArray(),
+            w.Rows, w.WindowFrom, w.WindowTo, w.CreatedAt, DriftKinds.Data), cancellationToken);
+        if (window.ConfidenceDrop) window.Decision += $"; mean confidence {meanConfidence:F3} dropped by more than {settings.ConfidenceDropMargin} since the version's first window";
 
         activity?.SetTag("platform.drifted_share", report.DriftedShare);
         activity?.SetTag("platform.decision", window.Decision);
         logger.LogInformation("{Model} v{Version}: window of {Rows} rows, drifted share {Share:P0}: {Decision}",
             window.ModelName, window.Version, window.Rows, report.DriftedShare, window.Decision);
+        return (window, report);
     }
 
-    /// <summary>Why a drifted window must not raise an event (cooldown, daily cap), or null when it may.</summary>
-    private async Task<string?> StormGuardAsync(ReferenceSet reference, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// A classifier's confidence drop: the window's mean top-class probability below the version's first window's by
+    /// more than the margin. Reported, not alarmed: confidence can fall while accuracy holds, and feedback decides that.
+    /// </summary>
+    private async Task<bool> ConfidenceDroppedAsync(ReferenceSet reference, double? meanConfidence, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var published = await db.Reports.AsNoTracking()
-            .Where(r => r.ModelName == reference.ModelName && r.EventPublished)
-            .Select(r => new { r.Version, r.CreatedAt })
+        if (meanConfidence is null) return false;
+        var earlier = await db.Reports.AsNoTracking()
+            .Where(r => r.ModelName == reference.ModelName && r.Version == reference.Version && r.Kind == DriftKinds.Data && r.MeanConfidence != null)
+            .Select(r => new { r.CreatedAt, r.MeanConfidence })
             .ToListAsync(cancellationToken);
-        var lastForVersion = published.Where(r => r.Version == reference.Version).Select(r => (DateTimeOffset?)r.CreatedAt).Max();
-        if (lastForVersion is { } last && now - last < settings.Cooldown)
-            return $"drift: suppressed, cooldown of v{reference.Version} until {(last + settings.Cooldown):O}";
-        if (published.Count(r => now - r.CreatedAt < TimeSpan.FromDays(1)) >= settings.MaxRetrainsPerDay)
-            return $"drift: suppressed, {settings.MaxRetrainsPerDay} retrains in the last 24 hours";
-        return null;
+        var first = earlier.Where(r => r.CreatedAt >= reference.PromotedAt).OrderBy(r => r.CreatedAt.UtcTicks).FirstOrDefault();
+        return first is not null && first.MeanConfidence!.Value - meanConfidence.Value > options.Value.ConfidenceDropMargin;
     }
 
     private static Table ToTable(ReferenceColumns columns) => new(

@@ -13,6 +13,11 @@ public static class MonitoringModule
         builder.Services.AddOptions<MonitoringOptions>().BindConfiguration("Monitoring").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, MonitoringDbContext>("monitoringdb");
         builder.Services.AddScoped<DriftMonitor>();
+        builder.Services.AddScoped<QualityMonitor>();
+        builder.Services.AddScoped<DriftAlarm>();
+        builder.Services.AddSingleton<DriftMetrics>();
+        builder.Services.AddSingleton<WindowGate>();
+        builder.Services.AddHostedService<WindowSweeper>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient<ReferenceLoader>();
         return builder;
@@ -27,6 +32,7 @@ public static class MonitoringModule
     public static IEndpointRouteBuilder MapMonitoring(this IEndpointRouteBuilder app)
     {
         app.MapDriftApi();
+        app.MapFeedbackApi();
         return app;
     }
 }

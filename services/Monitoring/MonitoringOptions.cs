@@ -14,6 +14,13 @@ public sealed class MonitoringOptions
     [Range(10, 1_000_000)]
     public int MinWindowRows { get; set; } = 200;
 
+    /// <summary>
+    /// How often the sweeper looks for time-based windows that are due (a quiet model receives no batch that would
+    /// trigger the check) and deletes logged outputs past their retention.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Rows of training data kept as the reference (a seeded sample when the dataset is larger).</summary>
     [Range(100, 1_000_000)]
     public int ReferenceRows { get; set; } = 5000;
@@ -31,6 +38,24 @@ public sealed class MonitoringOptions
     /// <summary>At most this many DriftDetected (hence retrains) per model in 24 hours.</summary>
     [Range(1, 1000)]
     public int MaxRetrainsPerDay { get; set; } = 6;
+
+    /// <summary>Predictions with feedback (actual values) in one live-quality window.</summary>
+    [Range(10, 1_000_000)]
+    public int QualityWindowRows { get; set; } = 200;
+
+    /// <summary>
+    /// Concept drift when live quality is worse than the version's holdout quality by more than this share of it:
+    /// live RMSE &gt; holdout RMSE × (1 + margin), or live accuracy &lt; holdout accuracy × (1 − margin).
+    /// </summary>
+    [Range(0.0, 10.0)]
+    public double QualityMargin { get; set; } = 0.2;
+
+    /// <summary>A classifier's window whose mean top-class probability is this much below the version's first window is reported as a confidence drop.</summary>
+    [Range(0.0, 1.0)]
+    public double ConfidenceDropMargin { get; set; } = 0.1;
+
+    /// <summary>Logged outputs and feedback older than this are deleted: feedback arriving later is not joined any more.</summary>
+    public TimeSpan OutputRetention { get; set; } = TimeSpan.FromDays(7);
 
     public int Seed { get; set; } = 42;
 }

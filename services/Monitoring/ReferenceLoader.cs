@@ -3,12 +3,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Ml.Data;
+using Platform.Ml.Data.Profiling;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.Model;
 
 namespace Platform.Monitoring;
 
-/// <summary>On a promotion, reads the version's training data (claim check) and keeps a bounded, seeded sample as the reference.</summary>
+/// <summary>
+/// On a promotion, reads the version's training data (claim check) and keeps a bounded, seeded sample as the reference,
+/// the whole dataset's profile beside it, and the version's holdout metrics as the baseline of live quality.
+/// </summary>
 public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOptions<MonitoringOptions> options, ILogger<ReferenceLoader> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -18,8 +22,15 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         var current = await db.References.FirstOrDefaultAsync(r => r.ModelName == promoted.ModelName, cancellationToken);
         if (current is not null && current.PromotedAt >= promoted.PromotedAt) return;
 
-        await using var content = await http.GetStreamAsync(promoted.DatasetContentUri, cancellationToken);
-        var table = CsvTableReader.Read(content);
+        // Spooled to a temporary file: the profile and the table each need a pass over the bytes.
+        await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (var content = await http.GetStreamAsync(promoted.DatasetContentUri, cancellationToken))
+            await content.CopyToAsync(spool, cancellationToken);
+        spool.Position = 0;
+        var profile = ProfileBuilder.Profile(spool, ct: cancellationToken);
+        spool.Position = 0;
+        var table = CsvTableReader.Read(spool, leaveOpen: true);
         var rows = SampleRows(table.RowCount, options.Value.ReferenceRows, options.Value.Seed);
 
         var numeric = promoted.Inputs.Where(i => i.Kind != "categorical").Select(i => i.Name).ToList();
@@ -39,6 +50,9 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         current.DatasetVersion = promoted.DatasetVersion;
         current.Rows = rows.Length;
         current.ColumnsJson = JsonSerializer.Serialize(columns, Json);
+        current.ProfileJson = JsonSerializer.Serialize(profile, Json);
+        current.HoldoutMetricsJson = JsonSerializer.Serialize(promoted.HoldoutMetrics ?? new Dictionary<string, double>());
+        current.Task = promoted.Task;
         current.PromotedAt = promoted.PromotedAt;
 
         // Rows logged for the previous version say nothing about the new one.

@@ -120,7 +120,8 @@ public sealed class ModelRegistrar(
             JsonSerializer.Deserialize<List<ColumnInfo>>(target.InputsJson, Json)!,
             artifacts.UriOf(target.ModelName, target.Version), target.ArtifactSha256,
             target.DatasetName, target.DatasetVersion, new Uri(target.DatasetContentUri),
-            target.PrimaryMetric, target.HoldoutMetric, reason, now));
+            target.PrimaryMetric, target.HoldoutMetric, reason, now,
+            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json)));
         Activity.Current?.AddEvent(new ActivityEvent("production moved"));
     }
 }

@@ -5,19 +5,25 @@ using Platform.Monitoring.Infrastructure;
 
 namespace Platform.Monitoring.Apis;
 
+/// <param name="Kind">"data" (features against the training data) or "concept" (live quality on feedback against holdout).</param>
+/// <param name="DriftedShare">Data: share of drifted features. Concept: relative degradation of live quality.</param>
+/// <param name="Threshold">Data: the drifted-share threshold. Concept: the quality margin.</param>
 public sealed record DriftReportResponse(
-    Guid Id, string Model, int Version, int Rows, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
+    Guid Id, string Model, int Version, string Kind, int Rows, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
     double DriftedShare, double Threshold, bool DatasetDrift, bool EventPublished, string Decision,
-    JsonElement Features, DateTimeOffset CreatedAt);
+    JsonElement Features, string? QualityMetric, double? LiveQuality, double? HoldoutQuality,
+    double? MeanConfidence, bool ConfidenceDrop, DateTimeOffset CreatedAt);
 
-public sealed record ReferenceResponse(string Model, int Version, string Dataset, int DatasetVersion, int Rows, int PendingWindowRows, DateTimeOffset PromotedAt);
+public sealed record ReferenceResponse(
+    string Model, int Version, string Task, string Dataset, int DatasetVersion, int Rows, int PendingWindowRows, DateTimeOffset PromotedAt,
+    JsonElement HoldoutMetrics, JsonElement Profile);
 
 public static class DriftApi
 {
     public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
     {
         var drift = app.MapGroup("/drift").WithTags("Drift");
-        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model, newest first, with per-feature statistics");
+        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model (data and concept windows), newest first, with per-feature statistics");
         drift.MapGet("/{model}/reference", GetReferenceAsync).WithName("GetDriftReference").WithSummary("The reference the live inputs are compared with");
         return app;
     }
@@ -26,8 +32,9 @@ public static class DriftApi
     {
         var reports = await db.Reports.AsNoTracking().Where(r => r.ModelName == model).ToListAsync(cancellationToken);
         return TypedResults.Ok(reports.OrderByDescending(r => r.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000))
-            .Select(r => new DriftReportResponse(r.Id, r.ModelName, r.Version, r.Rows, r.WindowFrom, r.WindowTo, r.DriftedShare, r.Threshold,
-                r.DatasetDrift, r.EventPublished, r.Decision, JsonDocument.Parse(r.FeaturesJson).RootElement.Clone(), r.CreatedAt))
+            .Select(r => new DriftReportResponse(r.Id, r.ModelName, r.Version, r.Kind, r.Rows, r.WindowFrom, r.WindowTo, r.DriftedShare, r.Threshold,
+                r.DatasetDrift, r.EventPublished, r.Decision, Parse(r.FeaturesJson), r.QualityMetric, r.LiveQuality, r.HoldoutQuality,
+                r.MeanConfidence, r.ConfidenceDrop, r.CreatedAt))
             .ToList());
     }
 
@@ -36,6 +43,13 @@ public static class DriftApi
         var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == model, cancellationToken);
         if (reference is null) return TypedResults.NotFound();
         var pending = await db.WindowRows.CountAsync(r => r.ModelName == model && r.Version == reference.Version, cancellationToken);
-        return TypedResults.Ok(new ReferenceResponse(model, reference.Version, reference.DatasetName, reference.DatasetVersion, reference.Rows, pending, reference.PromotedAt));
+        return TypedResults.Ok(new ReferenceResponse(model, reference.Version, reference.Task, reference.DatasetName, reference.DatasetVersion,
+            reference.Rows, pending, reference.PromotedAt, Parse(reference.HoldoutMetricsJson), Parse(reference.ProfileJson)));
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

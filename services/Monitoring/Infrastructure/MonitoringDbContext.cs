@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.Monitoring.Model;
 using Platform.ServiceDefaults.Outbox;
 
@@ -10,6 +11,8 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
     public DbSet<ReferenceSet> References => Set<ReferenceSet>();
     public DbSet<WindowRow> WindowRows => Set<WindowRow>();
     public DbSet<WindowReport> Reports => Set<WindowReport>();
+    public DbSet<LoggedOutput> Outputs => Set<LoggedOutput>();
+    public DbSet<Feedback> Feedback => Set<Feedback>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,8 +35,35 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.ToTable("drift_reports");
             entity.HasKey(r => r.Id);
             entity.HasIndex(r => new { r.ModelName, r.Version });
+            entity.Property(r => r.Kind).HasMaxLength(16);
+            entity.Property(r => r.QualityMetric).HasMaxLength(32);
+        });
+        modelBuilder.Entity<LoggedOutput>(entity =>
+        {
+            entity.ToTable("logged_outputs");
+            // The prediction id is the natural key: a redelivered batch adds nothing twice.
+            entity.HasKey(o => o.PredictionId);
+            entity.HasIndex(o => new { o.ModelName, o.Version, o.QualityEvaluated });
+            entity.HasIndex(o => o.At);
+        });
+        modelBuilder.Entity<Feedback>(entity =>
+        {
+            entity.ToTable("feedback");
+            entity.HasKey(f => f.Id);
+            // First answer wins: a resent feedback is not counted twice.
+            entity.HasIndex(f => f.PredictionId).IsUnique();
+            entity.HasIndex(f => f.ReceivedAt);
         });
         modelBuilder.AddOutbox();
+
+        // SQLite (the embedded host, the unit tests) cannot compare DateTimeOffset values in SQL; stored as ticks
+        // they compare and order correctly (all values here are UTC).
+        if (Database.IsSqlite())
+        {
+            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties())
+                         .Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
+                property.SetValueConverter(new DateTimeOffsetToBinaryConverter());
+        }
     }
 }
 

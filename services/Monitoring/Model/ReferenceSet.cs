@@ -1,6 +1,10 @@
 namespace Platform.Monitoring.Model;
 
-/// <summary>The training data of a model's production version (a bounded sample): what live inputs are compared with.</summary>
+/// <summary>
+/// The training data of a model's production version: a bounded sample (what live inputs are tested against) and the
+/// profile of the whole dataset (what an operator compares by eye), with the version's holdout metrics (the baseline
+/// of live quality).
+/// </summary>
 public sealed class ReferenceSet
 {
     public required string ModelName { get; set; }
@@ -9,8 +13,17 @@ public sealed class ReferenceSet
     public int DatasetVersion { get; set; }
     public int Rows { get; set; }
 
+    /// <summary>"regression", "binary" or "multiclass": decides which live-quality metric applies.</summary>
+    public string Task { get; set; } = "";
+
     /// <summary>The sampled feature columns as JSON (<see cref="ReferenceColumns"/>).</summary>
     public required string ColumnsJson { get; set; }
+
+    /// <summary>The whole training dataset's profile (<c>Platform.Ml.Data.Profiling.DatasetProfile</c>) as JSON.</summary>
+    public string ProfileJson { get; set; } = "null";
+
+    /// <summary>The version's holdout metrics as a JSON object (rmse, accuracy, ...); "{}" when the promotion carried none.</summary>
+    public string HoldoutMetricsJson { get; set; } = "{}";
 
     public DateTimeOffset PromotedAt { get; set; }
 }

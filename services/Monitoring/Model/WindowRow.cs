@@ -9,5 +9,9 @@ public sealed class WindowRow
     public Guid PredictionId { get; set; }
     public required string NumericJson { get; set; }
     public required string CategoricalJson { get; set; }
+
+    /// <summary>The classifier's top-class probability; null for regression.</summary>
+    public double? Confidence { get; set; }
+
     public DateTimeOffset At { get; set; }
 }

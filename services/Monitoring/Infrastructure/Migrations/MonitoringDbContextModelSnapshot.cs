@@ -22,6 +22,69 @@ namespace Platform.Monitoring.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Platform.Monitoring.Model.Feedback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actual")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("PredictionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredictionId")
+                        .IsUnique();
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("feedback", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Monitoring.Model.LoggedOutput", b =>
+                {
+                    b.Property<Guid>("PredictionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Output")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("QualityEvaluated")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PredictionId");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ModelName", "Version", "QualityEvaluated");
+
+                    b.ToTable("logged_outputs", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Monitoring.Model.ReferenceSet", b =>
                 {
                     b.Property<string>("ModelName")
@@ -39,11 +102,23 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.Property<int>("DatasetVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("HoldoutMetricsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProfileJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("PromotedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Rows")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer");
@@ -58,6 +133,9 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("ConfidenceDrop")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -79,9 +157,27 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<double?>("HoldoutQuality")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("LiveQuality")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MeanConfidence")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("ModelName")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("QualityMetric")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int>("Rows")
                         .HasColumnType("integer");
@@ -119,6 +215,9 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.Property<string>("CategoricalJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("ModelName")
                         .IsRequired()

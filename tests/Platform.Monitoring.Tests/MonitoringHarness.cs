@@ -1,0 +1,154 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Monitoring.Infrastructure;
+using Platform.Monitoring.Model;
+using Platform.ServiceDefaults.Outbox;
+
+namespace Platform.Monitoring.Tests;
+
+/// <summary>
+/// Monitoring's decision logic over a real (in-memory SQLite) database and a hand-moved clock: promotions load a
+/// reference from a synthetic training set served by a stub, batches of live rows go through <see cref="DriftMonitor"/>,
+/// and what came out is read back as reports and outbox events.
+/// </summary>
+public sealed class MonitoringHarness : IAsyncDisposable
+{
+    public const string Model = "synthetic";
+    private static readonly string[] Features = ["x1", "x2", "x3"];
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    private readonly SqliteConnection _connection;
+    private readonly ServiceProvider _services;
+    private readonly Random _random = new(7);
+    private readonly double[][] _training;
+
+    public MonitoringHarness(MonitoringOptions options)
+    {
+        _connection = new SqliteConnection("DataSource=:memory:");
+        _connection.Open();
+        _training = Enumerable.Range(0, 2000).Select(_ => Features.Select(_ => Normal(_random)).ToArray()).ToArray();
+
+        Meter = new Meter($"monitoring-tests-{Guid.NewGuid():N}");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContext<MonitoringDbContext>(o => o.UseSqlite(_connection));
+        services.AddSingleton<IOptions<MonitoringOptions>>(Options.Create(options));
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(new DriftMetrics(Meter));
+        services.AddSingleton<WindowGate>();
+        services.AddScoped<DriftAlarm>();
+        services.AddScoped<QualityMonitor>();
+        services.AddScoped<DriftMonitor>();
+        services.AddScoped(sp => new ReferenceLoader(new HttpClient(new CsvHandler(TrainingCsv())), sp.GetRequiredService<MonitoringDbContext>(),
+            sp.GetRequiredService<IOptions<MonitoringOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReferenceLoader>>()));
+        _services = services.BuildServiceProvider();
+
+        using var scope = _services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Database.EnsureCreated();
+    }
+
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    public Meter Meter { get; }
+
+    /// <summary>Version <paramref name="version"/> becomes production now (as the Registry's ModelPromoted says).</summary>
+    public async Task PromoteAsync(int version, string task = TaskNames.Regression, Dictionary<string, double>? holdout = null)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var inputs = Features.Select(f => new ColumnInfo(f, "numeric")).ToList();
+        await scope.ServiceProvider.GetRequiredService<ReferenceLoader>().LoadAsync(new ModelPromoted(
+            Model, version, version > 1 ? version - 1 : null, Guid.NewGuid(), task, inputs, new Uri("http://registry/artifact"), "sha",
+            "synthetic", 1, new Uri("http://ingestion/datasets/synthetic/versions/1/content"), "r2", 0.5, "test", Clock.GetUtcNow(),
+            holdout ?? new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }), CancellationToken.None);
+    }
+
+    /// <summary>Logs <paramref name="rows"/> predictions of <paramref name="version"/>, every feature shifted by <paramref name="shift"/> standard deviations.</summary>
+    public async Task<Guid[]> LogAsync(int version, int rows, double shift = 0, Func<int, string>? output = null, Func<int, double?>? confidence = null,
+        Guid[]? ids = null)
+    {
+        var predictions = Enumerable.Range(0, rows).Select(i => new LoggedPrediction(ids?[i] ?? Guid.NewGuid(), Clock.GetUtcNow(),
+            Features.Select(_ => Normal(_random) + shift).ToArray(), [], output?.Invoke(i) ?? "0", confidence?.Invoke(i))).ToList();
+        await SendAsync(new PredictionsLogged(Guid.NewGuid(), Model, version, "replica-1", Features, [], predictions, 0, Clock.GetUtcNow(), Clock.GetUtcNow()));
+        return predictions.Select(p => p.PredictionId).ToArray();
+    }
+
+    public async Task SendAsync(PredictionsLogged batch)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DriftMonitor>().AddAsync(batch, CancellationToken.None);
+    }
+
+    /// <summary>Stores actual values as POST /feedback does, then sweeps (the endpoint closes windows the same way).</summary>
+    public async Task FeedbackAsync(IEnumerable<(Guid Id, string Actual)> actuals)
+    {
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MonitoringDbContext>();
+            foreach (var (id, actual) in actuals) db.Feedback.Add(new Feedback { PredictionId = id, Actual = actual, ReceivedAt = Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        await SweepAsync();
+    }
+
+    public async Task SweepAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DriftMonitor>().SweepAsync(CancellationToken.None);
+    }
+
+    /// <summary>The DriftDetected events committed to the outbox, in order.</summary>
+    public async Task<List<DriftDetected>> EventsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.MessageType == typeof(DriftDetected).FullName).OrderBy(m => m.Id).ToListAsync();
+        return rows.Select(r => JsonSerializer.Deserialize<DriftDetected>(r.Payload, Web)!).ToList();
+    }
+
+    /// <summary>Window reports, oldest first.</summary>
+    public async Task<List<WindowReport>> ReportsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var reports = await scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Reports.AsNoTracking().ToListAsync();
+        return reports.OrderBy(r => r.CreatedAt.UtcTicks).ToList();
+    }
+
+    public async Task<T> QueryAsync<T>(Func<MonitoringDbContext, Task<T>> query)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<MonitoringDbContext>());
+    }
+
+    private string TrainingCsv()
+    {
+        var csv = new StringBuilder("x1,x2,x3,target\n");
+        foreach (var row in _training)
+            csv.Append(string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append(',')
+                .Append((row[0] + 2 * row[1]).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        return csv.ToString();
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _connection.DisposeAsync();
+        Meter.Dispose();
+    }
+
+    private sealed class CsvHandler(string csv) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(csv, Encoding.UTF8, "text/csv") });
+    }
+}

@@ -1,0 +1,66 @@
+namespace Platform.Monitoring.Tests;
+
+public sealed class WindowTests
+{
+    private static MonitoringOptions Options() => new() { WindowRows = 200, MinWindowRows = 50, MaxWindowAge = TimeSpan.FromHours(1) };
+
+    [Fact]
+    public async Task A_quiet_models_old_window_closes_on_the_sweep_without_another_batch()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        await harness.LogAsync(1, 60, shift: 2.0);
+        harness.Clock.Advance(TimeSpan.FromMinutes(59));
+        await harness.SweepAsync();
+        Assert.Empty(await harness.ReportsAsync());
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await harness.SweepAsync();
+        var report = Assert.Single(await harness.ReportsAsync());
+        Assert.Equal(60, report.Rows);
+        Assert.True(report.EventPublished);
+        Assert.Single(await harness.EventsAsync());
+    }
+
+    [Fact]
+    public async Task A_window_below_the_minimum_stays_open_however_old()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        await harness.LogAsync(1, 49);
+        harness.Clock.Advance(TimeSpan.FromHours(5));
+        await harness.SweepAsync();
+        Assert.Empty(await harness.ReportsAsync());
+    }
+
+    [Fact]
+    public async Task A_redelivered_batch_counts_once_even_after_its_window_closed()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        var predictions = Enumerable.Range(0, 200).Select(_ => new Platform.Contracts.LoggedPrediction(
+            Guid.NewGuid(), harness.Clock.GetUtcNow(), [0.1, 0.2, 0.3], [], "1", null)).ToList();
+        var batch = new Platform.Contracts.PredictionsLogged(Guid.NewGuid(), MonitoringHarness.Model, 1, "r", ["x1", "x2", "x3"], [], predictions, 0,
+            harness.Clock.GetUtcNow(), harness.Clock.GetUtcNow());
+        await harness.SendAsync(batch);
+        await harness.SendAsync(batch);
+        Assert.Single(await harness.ReportsAsync());
+        Assert.Equal(0, await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.WindowRows)));
+    }
+
+    [Fact]
+    public async Task Rows_of_another_version_are_ignored_and_the_reference_keeps_profile_and_holdout_metrics()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(2);
+        await harness.LogAsync(1, 300);
+        Assert.Empty(await harness.ReportsAsync());
+
+        var reference = await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.References));
+        Assert.Equal(2, reference.Version);
+        using var profile = System.Text.Json.JsonDocument.Parse(reference.ProfileJson);
+        Assert.Equal(2000, profile.RootElement.GetProperty("rowCount").GetInt64());
+        Assert.Equal(4, profile.RootElement.GetProperty("columns").GetArrayLength());
+        Assert.Contains("\"rmse\":1", reference.HoldoutMetricsJson, StringComparison.Ordinal);
+    }
+}
