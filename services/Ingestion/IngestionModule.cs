@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Ingestion.Apis;
 using Platform.Ingestion.Infrastructure;
+using Platform.Ingestion.IntegrationEvents;
 
 namespace Platform.Ingestion;
 
@@ -12,12 +13,16 @@ public static class IngestionModule
         builder.AddPlatformDbContext<TBuilder, IngestionDbContext>("ingestiondb");
         builder.Services.AddSingleton<ContentStore>();
         builder.Services.AddScoped<DatasetIngestor>();
+        builder.Services.AddSingleton<VersionSampler>();
+        builder.AddApiKeys();
+        builder.Services.AddHttpClient(SubmitDatasetConsumer.ClaimCheckClient);
         return builder;
     }
 
-    /// <summary>Ingestion consumes no events yet; producers' bus submissions will register here.</summary>
+    /// <summary>Producers' bus submissions (<c>SubmitDataset</c>, queue <c>submit-dataset</c>).</summary>
     public static void AddIngestionConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<SubmitDatasetConsumer, SubmitDatasetConsumerDefinition>();
     }
 
     public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app)

@@ -21,4 +21,30 @@ public sealed class IngestionOptions
     /// <summary>Categorical columns with more distinct values than this are described without their category list.</summary>
     [Range(1, 100_000)]
     public int MaxCategoriesInSchema { get; set; } = 100;
+
+    /// <summary>
+    /// The longest record accepted, in bytes (a line, or several when a quoted field holds line breaks). Longer ones are
+    /// reported, never buffered: an unclosed quote must not turn the rest of a 1 GB file into one field in memory.
+    /// </summary>
+    [Range(16, 64 * 1024 * 1024)]
+    public int MaxLineBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>What a file with bad rows gets: rejected whole (the default), or stored without them.</summary>
+    public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Reject;
+
+    /// <summary>How many problems a rejection lists in full; the total is always counted.</summary>
+    [Range(1, 10_000)]
+    public int MaxReportedProblems { get; set; } = 100;
+
+    /// <summary>Rows sampled (uniformly, seeded) from each version when two versions are compared for drift, bounding memory.</summary>
+    [Range(100, 10_000_000)]
+    public int CompareSampleRows { get; set; } = 50_000;
+}
+
+public enum BadRowPolicy
+{
+    /// <summary>Any bad row rejects the whole file: nothing is guessed.</summary>
+    Reject,
+    /// <summary>Bad rows are left out (and counted); the rest is stored. Still rejected when no row is left.</summary>
+    DropBadRows,
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -7,12 +6,20 @@ using Microsoft.Net.Http.Headers;
 using Platform.Contracts;
 using Platform.Ingestion.Infrastructure;
 using Platform.Ingestion.Model;
+using Platform.Ingestion.Validation;
+using Platform.Ml.Data.Profiling;
+using Platform.Ml.Drift;
 
 namespace Platform.Ingestion.Apis;
 
 public sealed record DatasetVersionResponse(
     Guid Id, string Name, int Version, string Sha256, long SizeBytes, long RowCount, string Target, string Task,
-    IReadOnlyList<ColumnInfo> Columns, Uri ContentUri, DateTimeOffset CreatedAt);
+    IReadOnlyList<ColumnInfo> Columns, Uri ContentUri, DateTimeOffset CreatedAt,
+    int SchemaVersion, int? AppendedTo, long DroppedRows);
+
+/// <summary>Drift from version <paramref name="Reference"/> to version <paramref name="Current"/>, on uniform samples of each when they are large.</summary>
+public sealed record VersionComparison(
+    string Name, int Reference, int Current, long ReferenceRows, long CurrentRows, int ReferenceSampled, int CurrentSampled, DriftReport Report);
 
 public sealed record DatasetResponse(string Name, int LatestVersion, IReadOnlyList<DatasetVersionResponse> Versions);
 
@@ -24,58 +31,79 @@ public static partial class DatasetsApi
 
         api.MapPost("/{name}", UploadAsync)
             .WithName("UploadDataset")
-            .WithSummary("Upload a CSV (text/csv body or multipart file) as the next version of a dataset")
+            .WithSummary("Upload a CSV (text/csv body or multipart file) as the next version of a dataset; append=true adds rows to the newest version, schema=new starts a new schema version")
             .Accepts<IFormFile>("text/csv", "multipart/form-data")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RequireApiKeyRole(ApiKeys.Producer);
         api.MapGet("/", ListAsync).WithName("ListDatasets").WithSummary("List datasets and their latest version");
         api.MapGet("/{name}", GetAsync).WithName("GetDataset").WithSummary("List the versions of a dataset");
         api.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetDatasetVersion").WithSummary("Describe one version");
         api.MapGet("/{name}/versions/{version:int}/content", GetContentAsync)
             .WithName("GetDatasetContent").WithSummary("Download the bytes of one version (text/csv)");
+        api.MapGet("/{name}/versions/{version:int}/profile", GetProfileAsync)
+            .WithName("GetDatasetProfile").WithSummary("The profile of one version: per column counts, missing, moments, quantiles, histogram, top categories");
+        api.MapGet("/{name}/versions/{reference:int}/compare/{current:int}", CompareAsync)
+            .WithName("CompareDatasetVersions").WithSummary("Drift between two versions (KS / chi-square with PSI and Wasserstein, Benjamini-Hochberg), on bounded samples");
         return api;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex DatasetName();
 
+    public const string InvalidNameMessage = "A dataset name is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+
+    public static bool IsValidName(string? name) => name is not null && DatasetName().IsMatch(name);
+
     private static async Task<Results<Created<DatasetVersionResponse>, Ok<DatasetVersionResponse>, ProblemHttpResult>> UploadAsync(
-        string name, string? target, string? task, HttpRequest request,
+        string name, string? target, string? task, bool? append, string? schema, HttpRequest request,
         ContentStore store, DatasetIngestor ingestor, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
-        if (!DatasetName().IsMatch(name))
-            return Problem(StatusCodes.Status400BadRequest, "Invalid dataset name", "A dataset name is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        if (!IsValidName(name))
+            return Problem(StatusCodes.Status400BadRequest, "Invalid dataset name", InvalidNameMessage, ProblemCodes.InvalidName);
+        if (schema is not null && schema != "new")
+            return Problem(StatusCodes.Status400BadRequest, "Invalid schema parameter", "schema=new starts a new schema version; leave it out to keep the current one.");
 
         var maxBytes = options.Value.MaxUploadBytes;
         if (request.ContentLength > maxBytes)
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The upload is larger than the limit of {maxBytes} bytes.");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The upload is larger than the limit of {maxBytes} bytes.", ProblemCodes.TooLarge);
 
         ContentStore.StagedContent staged;
         try
         {
             var body = await OpenCsvAsync(request, cancellationToken);
             if (body is null)
-                return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content", "Send the CSV as a text/csv body or as a file in a multipart/form-data form.");
+                return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content", "Send the CSV as a text/csv body or as a file in a multipart/form-data form.", ProblemCodes.Content);
             staged = await store.StageAsync(body, maxBytes, cancellationToken);
         }
         catch (UploadTooLargeException ex)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", ex.Message);
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", ex.Message, ProblemCodes.TooLarge);
         }
 
         if (staged.SizeBytes == 0)
         {
             store.Discard(staged);
-            return Problem(StatusCodes.Status400BadRequest, "Empty file", "The upload has no bytes.");
+            return Problem(StatusCodes.Status400BadRequest, "Empty file", "The upload has no bytes.", ProblemCodes.Empty);
         }
 
-        var result = await ingestor.IngestAsync(new IngestRequest(name, target, task), staged, cancellationToken);
+        IngestResult result;
+        try
+        {
+            result = await ingestor.IngestAsync(new IngestRequest(name, target, task, append == true, schema == "new"), staged, cancellationToken);
+        }
+        catch (IngestConflictException ex)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Concurrent upload", ex.Message);
+        }
+
         if (result.Version is null)
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The dataset was rejected",
-                Detail = string.Join(" ", result.Errors),
-                Extensions = { ["errors"] = result.Errors },
+                Detail = Summary(result),
+                // errors: the messages (kept for clients of the first API); problems: each with code, column, row and line.
+                Extensions = { ["errors"] = result.Errors, ["problems"] = result.Problems, ["totalProblems"] = result.TotalProblems },
             });
 
         var response = ToResponse(result.Version, ingestor);
@@ -126,6 +154,40 @@ public static partial class DatasetsApi
         return TypedResults.File(store.OpenRead(found.Sha256), "text/csv", $"{name}-v{version}.csv", entityTag: new EntityTagHeaderValue($"\"{found.Sha256}\""));
     }
 
+    private static async Task<Results<Ok<DatasetProfile>, NotFound, ProblemHttpResult>> GetProfileAsync(string name, int version, IngestionDbContext db, CancellationToken cancellationToken)
+    {
+        var found = await db.DatasetVersions.AsNoTracking().FirstOrDefaultAsync(v => v.DatasetName == name && v.Version == version, cancellationToken);
+        if (found is null) return TypedResults.NotFound();
+        var profile = DatasetIngestor.ProfileOf(found);
+        return profile is null
+            ? Problem(StatusCodes.Status404NotFound, "No profile", $"Version {version} of '{name}' was stored before profiles were kept.")
+            : TypedResults.Ok(profile);
+    }
+
+    private static async Task<Results<Ok<VersionComparison>, ProblemHttpResult>> CompareAsync(
+        string name, int reference, int current, IngestionDbContext db, VersionSampler sampler, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+    {
+        var versions = await db.DatasetVersions.AsNoTracking()
+            .Where(v => v.DatasetName == name && (v.Version == reference || v.Version == current))
+            .ToListAsync(cancellationToken);
+        var a = versions.FirstOrDefault(v => v.Version == reference);
+        var b = versions.FirstOrDefault(v => v.Version == current);
+        if (a is null || b is null)
+            return Problem(StatusCodes.Status404NotFound, "Version not found", $"'{name}' has no version {(a is null ? reference : current)}.");
+
+        var maxRows = options.Value.CompareSampleRows;
+        var (referenceTable, referenceRows) = await sampler.SampleAsync(a, DatasetIngestor.ColumnsOf(a), maxRows, cancellationToken);
+        var (currentTable, currentRows) = await sampler.SampleAsync(b, DatasetIngestor.ColumnsOf(b), maxRows, cancellationToken);
+        var report = DriftAnalyzer.Analyze(referenceTable, currentTable, new DriftOptions());
+        return TypedResults.Ok(new VersionComparison(name, reference, current, referenceRows, currentRows, referenceTable.RowCount, currentTable.RowCount, report));
+    }
+
+    private static string Summary(IngestResult result)
+    {
+        var shown = string.Join(" ", result.Errors.Take(5));
+        return result.TotalProblems > 5 ? $"{result.TotalProblems} problems; the first: {shown}" : shown;
+    }
+
     private static DatasetResponse ToDataset(string name, IEnumerable<DatasetVersion> versions, DatasetIngestor ingestor)
     {
         var list = versions.Select(v => ToResponse(v, ingestor)).ToList();
@@ -134,8 +196,18 @@ public static partial class DatasetsApi
 
     private static DatasetVersionResponse ToResponse(DatasetVersion v, DatasetIngestor ingestor) => new(
         v.Id, v.DatasetName, v.Version, v.Sha256, v.SizeBytes, v.RowCount, v.Target, v.Task,
-        JsonSerializer.Deserialize<List<ColumnInfo>>(v.SchemaJson, DatasetIngestor.Json)!, ingestor.ContentUri(v), v.CreatedAt);
+        DatasetIngestor.ColumnsOf(v), ingestor.ContentUri(v), v.CreatedAt, v.SchemaVersion, v.AppendedTo, v.DroppedRows);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>A rejection before validation, in the same shape as a validation rejection: one problem with its code.</summary>
+    private static ProblemHttpResult Problem(int status, string title, string detail, string code) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Extensions = { ["errors"] = new[] { detail }, ["problems"] = new[] { new RejectionReason(code, detail) }, ["totalProblems"] = 1 },
+        });
 }

@@ -55,6 +55,65 @@ public sealed class ContentStore(IOptions<IngestionOptions> options)
 
     public void Discard(StagedContent staged) => File.Delete(staged.TempPath);
 
+    /// <summary>Starts a staged file written piece by piece (a rewritten or combined CSV), hashed as it is written.</summary>
+    public StagingWriter CreateWriter()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "tmp"));
+        return new StagingWriter(Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N")));
+    }
+
+    /// <summary>True when an object with this hash is stored.</summary>
+    public bool Contains(string sha256) => File.Exists(PathOf(sha256));
+
+    /// <summary>Removes a stored object; only for one whose database row was never committed.</summary>
+    public void Remove(string sha256) => File.Delete(PathOf(sha256));
+
+    /// <summary>The staging folder, where nothing should be left once a submission is answered.</summary>
+    public string StagingFolder => Path.Combine(_root, "tmp");
+
+    public string ObjectsFolder => Path.Combine(_root, "objects");
+
+    public sealed class StagingWriter : IDisposable
+    {
+        private static readonly byte[] NewLine = "\n"u8.ToArray();
+        private readonly string _path;
+        private readonly FileStream _file;
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _length;
+        private bool _completed;
+
+        internal StagingWriter(string path)
+        {
+            _path = path;
+            _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920);
+        }
+
+        /// <summary>Writes one record and a line feed.</summary>
+        public void WriteLine(ReadOnlySpan<byte> record)
+        {
+            _file.Write(record);
+            _file.Write(NewLine);
+            _hash.AppendData(record);
+            _hash.AppendData(NewLine);
+            _length += record.Length + NewLine.Length;
+        }
+
+        public StagedContent Complete()
+        {
+            _file.Dispose();
+            _completed = true;
+            return new StagedContent(_path, Convert.ToHexStringLower(_hash.GetHashAndReset()), _length);
+        }
+
+        /// <summary>Closes the file and, unless it was completed, deletes it.</summary>
+        public void Dispose()
+        {
+            _file.Dispose();
+            _hash.Dispose();
+            if (!_completed) File.Delete(_path);
+        }
+    }
+
     public string PathOf(string sha256) => Path.Combine(_root, "objects", sha256[..2], sha256);
 
     public Stream OpenRead(string sha256) => new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);

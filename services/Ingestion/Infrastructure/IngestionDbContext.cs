@@ -21,7 +21,11 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
             entity.Property(v => v.Target).HasMaxLength(256);
             entity.Property(v => v.Task).HasMaxLength(32);
             entity.HasIndex(v => new { v.DatasetName, v.Version }).IsUnique();
+            entity.Property(v => v.SubmittedSha256).HasMaxLength(64);
             entity.HasIndex(v => new { v.DatasetName, v.Sha256 });
+            entity.HasIndex(v => new { v.DatasetName, v.SubmittedSha256 });
+            // A redelivered bus submission must find its version, and two deliveries racing must not both store one.
+            entity.HasIndex(v => v.SubmissionId).IsUnique();
         });
         modelBuilder.AddOutbox();
     }

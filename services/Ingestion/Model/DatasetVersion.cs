@@ -15,5 +15,23 @@ public sealed class DatasetVersion
     /// <summary>The columns as JSON (<see cref="Platform.Contracts.ColumnInfo"/> list).</summary>
     public required string SchemaJson { get; set; }
 
+    /// <summary>Starts at 1; a submission that asks for a new schema (other columns, target or task) starts the next.</summary>
+    public int SchemaVersion { get; set; } = 1;
+
+    /// <summary>The SHA-256 of the bytes as submitted (the batch of an append, the file before bad rows were dropped): the idempotency key for a resubmission.</summary>
+    public string? SubmittedSha256 { get; set; }
+
+    /// <summary>The producer's correlation id for a bus submission: a redelivery finds its version by it.</summary>
+    public Guid? SubmissionId { get; set; }
+
+    /// <summary>For an append, the version whose rows come first.</summary>
+    public int? AppendedTo { get; set; }
+
+    /// <summary>Rows left out under the drop-bad-rows policy.</summary>
+    public long DroppedRows { get; set; }
+
+    /// <summary>The <see cref="Platform.Ml.Data.Profiling.DatasetProfile"/> as JSON; null for versions stored before profiles were kept.</summary>
+    public string? ProfileJson { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

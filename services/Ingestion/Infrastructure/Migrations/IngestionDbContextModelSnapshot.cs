@@ -28,6 +28,9 @@ namespace Platform.Ingestion.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("AppendedTo")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -36,12 +39,21 @@ namespace Platform.Ingestion.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<long>("DroppedRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProfileJson")
+                        .HasColumnType("text");
+
                     b.Property<long>("RowCount")
                         .HasColumnType("bigint");
 
                     b.Property<string>("SchemaJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("SchemaVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -50,6 +62,13 @@ namespace Platform.Ingestion.Infrastructure.Migrations
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
+
+                    b.Property<Guid?>("SubmissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SubmittedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Target")
                         .IsRequired()
@@ -66,7 +85,12 @@ namespace Platform.Ingestion.Infrastructure.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SubmissionId")
+                        .IsUnique();
+
                     b.HasIndex("DatasetName", "Sha256");
+
+                    b.HasIndex("DatasetName", "SubmittedSha256");
 
                     b.HasIndex("DatasetName", "Version")
                         .IsUnique();

@@ -1,0 +1,32 @@
+namespace Platform.Contracts;
+
+/// <summary>
+/// A producer asks Ingestion to store a dataset version, with the rows inline (<paramref name="Csv"/>, at most
+/// <see cref="SubmitDatasetLimits.MaxInlineBytes"/> of UTF-8) or behind a claim check (<paramref name="ContentUri"/>, an
+/// HTTP(S) address Ingestion downloads). Exactly one of the two is set. Ingestion answers every submission, by
+/// <paramref name="CorrelationId"/>, with <see cref="DatasetAccepted"/> or <see cref="DatasetRejected"/>: as a response
+/// when the producer sent a request, otherwise published.
+/// </summary>
+/// <param name="CorrelationId">The producer's id for this submission; a redelivered or repeated submission with the same id gets the same answer and stores nothing new.</param>
+/// <param name="Target">The target column; null keeps the previous version's.</param>
+/// <param name="Task">"regression", "binary" or "multiclass"; null keeps the previous version's or infers it.</param>
+/// <param name="Append">Build the next version from the newest one plus these rows (a header row naming the same columns in the same order comes first).</param>
+/// <param name="NewSchema">Start a new schema version: the columns may differ from the previous version's.</param>
+public sealed record SubmitDataset(
+    Guid CorrelationId,
+    string DatasetName,
+    string? Target,
+    string? Task,
+    string? Csv,
+    Uri? ContentUri,
+    bool Append = false,
+    bool NewSchema = false);
+
+public static class SubmitDatasetLimits
+{
+    /// <summary>
+    /// Inline CSV text is for small batches: 1 MiB of UTF-8, far below RabbitMQ's frame and message limits, so a
+    /// submission never stresses the broker. Anything larger travels as a claim check (<see cref="SubmitDataset.ContentUri"/>).
+    /// </summary>
+    public const int MaxInlineBytes = 1024 * 1024;
+}

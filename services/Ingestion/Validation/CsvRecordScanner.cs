@@ -1,0 +1,273 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace Platform.Ingestion.Validation;
+
+/// <summary>What is wrong with one record as a piece of CSV, before its values are looked at.</summary>
+public enum RecordDefect
+{
+    None,
+    /// <summary>The record is longer than the configured limit (its bytes were not kept).</summary>
+    TooLong,
+    /// <summary>The record's bytes are not UTF-8.</summary>
+    InvalidUtf8,
+    /// <summary>A quote inside an unquoted field, or text right after a closing quote.</summary>
+    StrayQuote,
+    /// <summary>A quoted field is still open at the end of the file.</summary>
+    UnclosedQuote,
+}
+
+/// <summary>
+/// Streams the records of an RFC 4180 CSV file from bytes, one record in memory at a time, and reports a defective
+/// record (too long, not UTF-8, a stray or unclosed quote) instead of failing the whole file, so that Ingestion can list
+/// every bad row with its line and, under the drop policy, keep the good ones. The library's <c>CsvRowReader</c> stops
+/// at the first problem, which is right for training and wrong for a report. What this accepts is a subset of what
+/// <c>CsvTableReader</c> reads (it is stricter about quotes), so an accepted file always loads in Training.
+/// </summary>
+/// <remarks>Records end at \n, \r\n or a lone \r outside quotes; a UTF-8 BOM at the start of the file is skipped.</remarks>
+public sealed class CsvRecordScanner : IDisposable
+{
+    private const byte Quote = (byte)'"', Comma = (byte)',', Lf = (byte)'\n', Cr = (byte)'\r';
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly int _maxRecordBytes;
+    private readonly byte[] _chunk = new byte[64 * 1024];
+    private int _chunkLength;
+    private int _chunkPosition;
+    private bool _endOfStream;
+    private bool _atFileStart = true;
+
+    private byte[] _record = new byte[4096];
+    private int _recordLength;
+    private int[] _fieldStarts = new int[64];
+    private int[] _fieldEnds = new int[64];
+    private bool[] _fieldEscaped = new bool[64];
+
+    private long _line = 1;
+    private bool _previousWasCr;
+
+    public CsvRecordScanner(Stream stream, int maxRecordBytes, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 16);
+        _stream = stream;
+        _maxRecordBytes = maxRecordBytes;
+        _leaveOpen = leaveOpen;
+    }
+
+    public int MaxRecordBytes => _maxRecordBytes;
+
+    /// <summary>The 1-based line on which the current record starts.</summary>
+    public long Line { get; private set; }
+
+    public int FieldCount { get; private set; }
+
+    public RecordDefect Defect { get; private set; }
+
+    /// <summary>For <see cref="RecordDefect.StrayQuote"/>, the 0-based field where it was found.</summary>
+    public int DefectField { get; private set; }
+
+    /// <summary>A record that is one empty, unquoted field: a blank line.</summary>
+    public bool IsBlank => Defect == RecordDefect.None && FieldCount == 1 && _fieldEnds[0] == _fieldStarts[0] && _recordLength == 0;
+
+    /// <summary>The record's bytes without its line ending (empty when <see cref="RecordDefect.TooLong"/>).</summary>
+    public ReadOnlySpan<byte> Raw => _record.AsSpan(0, _recordLength);
+
+    /// <summary>The field's text, quotes removed and doubled quotes undone. Only for records without a defect.</summary>
+    public string Field(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FieldCount);
+        var span = _record.AsSpan(_fieldStarts[index], _fieldEnds[index] - _fieldStarts[index]);
+        var text = Encoding.UTF8.GetString(span);
+        return _fieldEscaped[index] ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
+    }
+
+    /// <summary>Moves to the next record; false at the end of the file.</summary>
+    public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
+    {
+        _recordLength = 0;
+        FieldCount = 0;
+        Defect = RecordDefect.None;
+        var tooLong = false;
+        var inQuotes = false;
+        var quoteSeen = false;   // inside a quoted field, the previous byte was a quote
+        var afterQuoted = false; // the current field was quoted and has been closed
+        var fieldStart = 0;
+        var fieldQuoted = false;
+        var fieldEscaped = false;
+        var started = false;
+
+        while (true)
+        {
+            if (_chunkPosition == _chunkLength)
+            {
+                if (!await EnsureDataAsync(cancellationToken))
+                {
+                    if (!started) return false;
+                    if (inQuotes && quoteSeen) { inQuotes = false; afterQuoted = true; EndQuotedText(); }
+                    else if (inQuotes) SetDefect(RecordDefect.UnclosedQuote);
+                    AddField();
+                    break;
+                }
+            }
+
+            var b = _chunk[_chunkPosition++];
+            if (!started)
+            {
+                // The \n of a \r\n whose \r ended the previous record.
+                if (b == Lf && _previousWasCr) { _previousWasCr = false; continue; }
+                started = true;
+                Line = _line;
+            }
+
+            CountLine(b);
+
+            if (inQuotes)
+            {
+                if (quoteSeen)
+                {
+                    quoteSeen = false;
+                    if (b == Quote) { fieldEscaped = true; Append(b); continue; }
+                    inQuotes = false;
+                    afterQuoted = true;
+                    // The closing quote was the previous byte: the field's text ends before it.
+                    EndQuotedText();
+                }
+                else
+                {
+                    if (b == Quote) quoteSeen = true;
+                    Append(b);
+                    continue;
+                }
+            }
+
+            if (b == Comma || b == Lf || b == Cr)
+            {
+                AddField();
+                if (b == Comma)
+                {
+                    Append(b);
+                    fieldStart = _recordLength;
+                    fieldQuoted = fieldEscaped = afterQuoted = false;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (afterQuoted) StrayQuote();
+            else if (b == Quote)
+            {
+                if (_recordLength == fieldStart && !fieldQuoted) { fieldQuoted = true; inQuotes = true; }
+                else StrayQuote();
+            }
+
+            Append(b);
+        }
+
+        if (tooLong)
+        {
+            Defect = RecordDefect.TooLong;
+            _recordLength = 0;
+        }
+        else if (Defect == RecordDefect.None && !Utf8.IsValid(Raw))
+        {
+            Defect = RecordDefect.InvalidUtf8;
+        }
+
+        return true;
+
+        void Append(byte value)
+        {
+            if (tooLong) return;
+            if (_recordLength == _maxRecordBytes) { tooLong = true; return; }
+            if (_recordLength == _record.Length) Array.Resize(ref _record, Math.Min(_record.Length * 2, _maxRecordBytes));
+            _record[_recordLength++] = value;
+        }
+
+        void StrayQuote()
+        {
+            if (Defect == RecordDefect.None) DefectField = FieldCount;
+            SetDefect(RecordDefect.StrayQuote);
+        }
+
+        void EndQuotedText() => _quotedEnd = _recordLength - 1;
+
+        void AddField()
+        {
+            if (FieldCount == _fieldStarts.Length)
+            {
+                Array.Resize(ref _fieldStarts, FieldCount * 2);
+                Array.Resize(ref _fieldEnds, FieldCount * 2);
+                Array.Resize(ref _fieldEscaped, FieldCount * 2);
+            }
+
+            // A quoted field's text lies between its quotes.
+            _fieldStarts[FieldCount] = fieldQuoted ? fieldStart + 1 : fieldStart;
+            _fieldEnds[FieldCount] = fieldQuoted ? Math.Max(fieldStart + 1, afterQuoted ? _quotedEnd : _recordLength) : _recordLength;
+            _fieldEscaped[FieldCount] = fieldEscaped;
+            FieldCount++;
+        }
+    }
+
+    private int _quotedEnd;
+
+    private void SetDefect(RecordDefect defect)
+    {
+        if (Defect == RecordDefect.None) Defect = defect;
+    }
+
+    private void CountLine(byte b)
+    {
+        if (b == Lf)
+        {
+            if (!_previousWasCr) _line++;
+            _previousWasCr = false;
+        }
+        else if (b == Cr)
+        {
+            _line++;
+            _previousWasCr = true;
+        }
+        else
+        {
+            _previousWasCr = false;
+        }
+    }
+
+    /// <summary>A loop, not one read: a first chunk that was only a BOM leaves nothing to read.</summary>
+    private async ValueTask<bool> EnsureDataAsync(CancellationToken cancellationToken)
+    {
+        while (_chunkPosition == _chunkLength)
+        {
+            if (_endOfStream || !await FillAsync(cancellationToken)) return false;
+        }
+
+        return true;
+    }
+
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        _chunkLength = await _stream.ReadAsync(_chunk, cancellationToken);
+        _chunkPosition = 0;
+        if (_chunkLength == 0)
+        {
+            _endOfStream = true;
+            return false;
+        }
+
+        if (_atFileStart)
+        {
+            _atFileStart = false;
+            if (_chunkLength >= 3 && _chunk[0] == 0xEF && _chunk[1] == 0xBB && _chunk[2] == 0xBF) _chunkPosition = 3;
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (!_leaveOpen) _stream.Dispose();
+    }
+}

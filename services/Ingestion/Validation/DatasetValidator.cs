@@ -1,0 +1,269 @@
+using System.Globalization;
+using Platform.Contracts;
+using Platform.Ingestion.Infrastructure;
+using Platform.Ml.Data;
+using Platform.Ml.Data.Profiling;
+
+namespace Platform.Ingestion.Validation;
+
+/// <summary>The schema a new version must keep: the newest version's columns, target and task.</summary>
+public sealed record SchemaContract(int SchemaVersion, int FromVersion, IReadOnlyList<ColumnInfo> Columns, string Target, string Task);
+
+/// <param name="Staged">The submitted bytes.</param>
+/// <param name="Base">For an append, the bytes of the version appended to (its header fixes the column order).</param>
+/// <param name="Contract">The established schema, or null for a first version or a new schema version.</param>
+public sealed record ValidationRequest(
+    ContentStore.StagedContent Staged,
+    string? BasePath,
+    SchemaContract? Contract,
+    string Target,
+    BadRowPolicy Policy);
+
+/// <param name="Output">The bytes to store: the submitted file itself, or a rewritten one (append, dropped rows); null when rejected.</param>
+public sealed record ValidationResult(
+    ProblemReport Problems,
+    ContentStore.StagedContent? Output,
+    DatasetProfile? Profile,
+    IReadOnlyList<ColumnInfo> Columns,
+    long DroppedRows);
+
+/// <summary>
+/// One streaming pass over a submission: checks the header against the schema contract, every row (field count, values
+/// of numeric and boolean columns, a missing target, UTF-8, record length, quotes), profiles the good rows
+/// (<see cref="ProfileBuilder"/>: memory bounded by the column count) and, for an append or under the drop policy,
+/// writes the bytes to store. Nothing here holds more than one row of the file.
+/// </summary>
+public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int maxReportedProblems, int maxCategories)
+{
+    public async Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
+    {
+        var problems = new ProblemReport(maxReportedProblems);
+        await using var submitted = File.OpenRead(request.Staged.TempPath);
+        using var scanner = new CsvRecordScanner(submitted, maxLineBytes);
+        var names = await ReadHeaderAsync(scanner, problems, cancellationToken);
+        if (names is null) return Rejected(problems);
+
+        string[]? baseNames = null;
+        using var baseScanner = request.BasePath is null ? null : new CsvRecordScanner(File.OpenRead(request.BasePath), int.MaxValue / 2);
+        if (baseScanner is not null)
+        {
+            baseNames = await ReadHeaderAsync(baseScanner, new ProblemReport(1), cancellationToken)
+                ?? throw new InvalidOperationException("The stored version appended to has no header.");
+        }
+
+        CheckHeader(names, baseNames, request, problems);
+        if (problems.Any) return Rejected(problems);
+
+        var order = baseNames ?? names;
+        var kinds = order.Select(n => KindInContract(request.Contract, n)).ToArray();
+        var forcedCategorical = order.Where((_, i) => kinds[i] == ColumnKind.Categorical).ToHashSet(StringComparer.Ordinal);
+        var profile = new ProfileBuilder(order, new CsvReadOptions { CategoricalColumns = forcedCategorical });
+        var categories = order.Select(_ => new CategoryCollector(maxCategories)).ToArray();
+        var rewrite = request.BasePath is not null || request.Policy == BadRowPolicy.DropBadRows;
+        using var writer = rewrite ? store.CreateWriter() : null;
+        var fields = new string[order.Length];
+
+        if (baseScanner is not null)
+        {
+            writer!.WriteLine(HeaderLine(order));
+            while (await baseScanner.NextAsync(cancellationToken))
+            {
+                if (order.Length > 1 && baseScanner.IsBlank) continue;
+                for (var i = 0; i < order.Length; i++) fields[i] = baseScanner.Field(i);
+                Keep(baseScanner.Raw);
+            }
+        }
+        else if (writer is not null)
+        {
+            writer.WriteLine(HeaderLine(order));
+        }
+
+        var targetIndex = Array.IndexOf(order, request.Target);
+        long row = 0, dropped = 0;
+        while (await scanner.NextAsync(cancellationToken))
+        {
+            if (order.Length > 1 && scanner.IsBlank) continue;
+            row++;
+            if (!RowIsGood(scanner, row, order, kinds, targetIndex, fields, problems))
+            {
+                dropped++;
+                continue;
+            }
+
+            // Under the reject policy a file with problems is not stored: profiling the rest would be wasted.
+            if (request.Policy == BadRowPolicy.Reject && problems.Any) continue;
+            Keep(scanner.Raw);
+        }
+
+        if (request.Policy == BadRowPolicy.Reject && problems.Any) return Rejected(problems);
+        if (profile.RowCount == 0)
+        {
+            problems.Add(ProblemCodes.NoRows, dropped > 0
+                ? $"No row is left once the {dropped} bad row(s) are dropped."
+                : "The file has a header but no rows.");
+            return Rejected(problems);
+        }
+
+        var built = profile.Build();
+        var columns = order.Select((name, i) => Describe(name, kinds[i] ?? built.Columns[i].Kind, categories[i])).ToArray();
+        ContentStore.StagedContent output;
+        if (writer is not null && (request.BasePath is not null || dropped > 0)) output = writer.Complete();
+        else output = request.Staged;
+
+        return new ValidationResult(problems, output, built, columns, dropped);
+
+        void Keep(ReadOnlySpan<byte> raw)
+        {
+            profile.AddRow(fields);
+            for (var i = 0; i < fields.Length; i++)
+            {
+                if (!CsvTableReader.IsMissing(fields[i])) categories[i].Add(fields[i].Trim());
+            }
+
+            writer?.WriteLine(raw);
+        }
+    }
+
+    private static ValidationResult Rejected(ProblemReport problems) => new(problems, null, null, [], 0);
+
+    /// <summary>The header as the library reads it: names trimmed, unique, at least one.</summary>
+    private static async Task<string[]?> ReadHeaderAsync(CsvRecordScanner scanner, ProblemReport problems, CancellationToken cancellationToken)
+    {
+        if (!await scanner.NextAsync(cancellationToken))
+        {
+            problems.Add(ProblemCodes.Empty, "The file is empty: line 1 should be a header row naming the columns.", row: 0, line: 1);
+            return null;
+        }
+
+        if (scanner.Defect != RecordDefect.None)
+        {
+            problems.Add(DefectReason(scanner, row: 0, names: null));
+            return null;
+        }
+
+        var names = new string[scanner.FieldCount];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = scanner.Field(i).Trim();
+            if (!seen.TryAdd(names[i], i))
+                problems.Add(ProblemCodes.Header, $"Line 1 (header): column {i + 1} is named '{names[i]}', like column {seen[names[i]] + 1}; column names must be unique.", names[i], 0, 1);
+        }
+
+        if (names is [""])
+        {
+            problems.Add(ProblemCodes.Empty, "The file is empty: line 1 should be a header row naming the columns.", row: 0, line: 1);
+            return null;
+        }
+
+        return problems.Any ? null : names;
+    }
+
+    /// <summary>The header against the schema contract and the target; for an append, also the column order.</summary>
+    private static void CheckHeader(string[] names, string[]? baseNames, ValidationRequest request, ProblemReport problems)
+    {
+        if (request.Contract is { } contract)
+        {
+            var expected = contract.Columns.Select(c => c.Name).ToArray();
+            var hint = $"schema version {contract.SchemaVersion} (dataset version {contract.FromVersion}) has {string.Join(", ", expected)}; pass schema=new to start a new schema version";
+            foreach (var missing in expected.Except(names, StringComparer.Ordinal))
+                problems.Add(ProblemCodes.SchemaMismatch, $"Column '{missing}' is missing: {hint}.", missing, 0, 1);
+            foreach (var extra in names.Except(expected, StringComparer.Ordinal))
+                problems.Add(ProblemCodes.SchemaMismatch, $"Column '{extra}' is not in the schema: {hint}.", extra, 0, 1);
+        }
+
+        if (baseNames is not null && !problems.Any && !names.SequenceEqual(baseNames, StringComparer.Ordinal))
+            problems.Add(ProblemCodes.Append, $"Line 1 (header): an append must list the columns in the order of the version it extends: {string.Join(", ", baseNames)}.", row: 0, line: 1);
+
+        if (!names.Contains(request.Target, StringComparer.Ordinal) && !problems.Any)
+            problems.Add(ProblemCodes.Target, $"The target column '{request.Target}' is not in the file (columns: {string.Join(", ", names)}).", request.Target, 0, 1);
+        else if (names.Length < 2)
+            problems.Add(ProblemCodes.Header, "The file needs at least one feature column besides the target.", row: 0, line: 1);
+    }
+
+    /// <summary>Checks one record; reports each problem with its row, line and column.</summary>
+    private static bool RowIsGood(
+        CsvRecordScanner scanner, long row, string[] names, ColumnKind?[] kinds, int targetIndex, string[] fields, ProblemReport problems)
+    {
+        if (scanner.Defect != RecordDefect.None)
+        {
+            problems.Add(DefectReason(scanner, row, names));
+            return false;
+        }
+
+        if (scanner.FieldCount != names.Length)
+        {
+            var detail = scanner.FieldCount < names.Length
+                ? $"column '{names[scanner.FieldCount]}' is missing"
+                : $"there is an extra field after column '{names[^1]}'";
+            problems.Add(ProblemCodes.FieldCount,
+                $"Row {row} (line {scanner.Line}): the row has {scanner.FieldCount} field(s) but the header has {names.Length}; {detail}.",
+                scanner.FieldCount < names.Length ? names[scanner.FieldCount] : null, row, scanner.Line);
+            return false;
+        }
+
+        var good = true;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var value = fields[i] = scanner.Field(i);
+            if (CsvTableReader.IsMissing(value))
+            {
+                if (i != targetIndex) continue;
+                problems.Add(ProblemCodes.MissingTarget, $"Row {row} (line {scanner.Line}): the target column '{names[i]}' has no value.", names[i], row, scanner.Line);
+                good = false;
+            }
+            else if (kinds[i] == ColumnKind.Numeric && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                problems.Add(ProblemCodes.NotANumber, $"Row {row} (line {scanner.Line}): column '{names[i]}' is numeric in the schema, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
+                good = false;
+            }
+            else if (kinds[i] == ColumnKind.Boolean && !IsBoolean(value))
+            {
+                problems.Add(ProblemCodes.NotABoolean, $"Row {row} (line {scanner.Line}): column '{names[i]}' is boolean (true/false) in the schema, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
+                good = false;
+            }
+        }
+
+        return good;
+    }
+
+    private static RejectionReason DefectReason(CsvRecordScanner scanner, long row, string[]? names)
+    {
+        var where = row == 0 ? $"Line {scanner.Line} (header)" : $"Row {row} (line {scanner.Line})";
+        return scanner.Defect switch
+        {
+            RecordDefect.TooLong => new(ProblemCodes.LineTooLong, $"{where}: the row is longer than the limit of {scanner.MaxRecordBytes} bytes (Ingestion:MaxLineBytes).", null, row, scanner.Line),
+            RecordDefect.InvalidUtf8 => new(ProblemCodes.InvalidUtf8, $"{where}: the bytes are not valid UTF-8 (save the file as UTF-8).", null, row, scanner.Line),
+            RecordDefect.UnclosedQuote => new(ProblemCodes.Quote, $"{where}: a quoted field is never closed; the rest of the file would be one field.", null, row, scanner.Line),
+            _ => new(ProblemCodes.Quote, $"{where}: a stray quote in field {scanner.DefectField + 1}{ColumnName(names, scanner.DefectField)} (quote the whole field and double the quotes inside it).",
+                names is not null && scanner.DefectField < names.Length ? names[scanner.DefectField] : null, row, scanner.Line),
+        };
+    }
+
+    private static string ColumnName(string[]? names, int index) =>
+        names is not null && index < names.Length ? $" ('{names[index]}')" : "";
+
+    private static ColumnKind? KindInContract(SchemaContract? contract, string name)
+    {
+        var column = contract?.Columns.FirstOrDefault(c => c.Name == name);
+        return column is not null && ColumnKindNames.TryParse(column.Kind, out var kind) ? kind : null;
+    }
+
+    private static bool IsBoolean(string value)
+    {
+        var trimmed = value.AsSpan().Trim();
+        return trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static ColumnInfo Describe(string name, ColumnKind kind, CategoryCollector categories) =>
+        kind == ColumnKind.Categorical
+            ? new ColumnInfo(name, kind.ToWireName(), categories.Result)
+            : new ColumnInfo(name, kind.ToWireName());
+
+    /// <summary>A header row for a rewritten file: names quoted only when they must be.</summary>
+    private static byte[] HeaderLine(string[] names) =>
+        System.Text.Encoding.UTF8.GetBytes(string.Join(",", names.Select(n =>
+            n.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{n.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : n)));
+}
