@@ -34,6 +34,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.AddApiKeys();
         return builder;
     }
 

@@ -13,6 +13,7 @@ public static class InferenceModule
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<PredictionLog>();
         builder.Services.AddHttpClient<ModelLoader>();
+        builder.Services.AddSingleton<PinnedModels>();
         builder.Services.AddHostedService<ProductionModelsLoader>();
         builder.Services.AddHostedService<PredictionLogPublisher>();
         builder.Services.AddHealthChecks().AddCheck<ModelsLoadedCheck>("models-loaded", tags: [Extensions.ReadyTag]);
@@ -25,6 +26,7 @@ public static class InferenceModule
     public static IEndpointRouteBuilder MapInference(this IEndpointRouteBuilder app)
     {
         app.MapPredictApi();
+        app.MapOpenInferenceApi();
         return app;
     }
 }

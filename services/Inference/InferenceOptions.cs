@@ -17,11 +17,34 @@ public sealed class InferenceOptions
     [Range(1, 100_000)]
     public int MaxBatchRows { get; set; } = 1000;
 
+    /// <summary>
+    /// What to do with a field (predict) or input tensor (v2 infer) the model does not take, for every model:
+    /// <see cref="UnknownFieldPolicy.Reject"/> (default) or <see cref="UnknownFieldPolicy.Ignore"/>.
+    /// <see cref="UnknownFieldsByModel"/> overrides it per model name.
+    /// </summary>
     public UnknownFieldPolicy UnknownFields { get; set; } = UnknownFieldPolicy.Reject;
+
+    /// <summary>Per-model override of <see cref="UnknownFields"/>: <c>Inference:UnknownFieldsByModel:&lt;model&gt;=Ignore</c>.</summary>
+    public Dictionary<string, UnknownFieldPolicy> UnknownFieldsByModel { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Largest request body read, in bytes; a larger one is a 413 problem.</summary>
+    [Range(1024, 1_073_741_824)]
+    public int MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Non-production versions kept loaded for <c>/models/{name}/versions/{v}/predict</c>.</summary>
+    [Range(1, 1000)]
+    public int MaxPinnedVersions { get; set; } = 4;
+
+    public UnknownFieldPolicy UnknownFieldsFor(string model) =>
+        UnknownFieldsByModel.TryGetValue(model, out var policy) ? policy : UnknownFields;
 
     /// <summary>Prediction log: rows buffered before the logger starts dropping (and counting) them.</summary>
     [Range(1, 10_000_000)]
     public int LogBufferRows { get; set; } = 50_000;
+
+    /// <summary>Above half of <see cref="LogBufferRows"/>, one row in this many is logged (the rest are counted as dropped).</summary>
+    [Range(1, 1_000_000)]
+    public int LogSampleEvery { get; set; } = 10;
 
     [Range(1, 100_000)]
     public int LogBatchRows { get; set; } = 500;

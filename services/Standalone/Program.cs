@@ -6,7 +6,7 @@ using Platform.Standalone;
 using Platform.Training;
 
 var builder = WebApplication.CreateBuilder(args);
-StandaloneDefaults.Apply(builder.Configuration);
+var devApiKey = StandaloneDefaults.Apply(builder.Configuration);
 
 builder.AddServiceDefaults();
 builder.AddIngestion();
@@ -31,5 +31,12 @@ app.MapRegistry();
 app.MapInference();
 app.MapMonitoring();
 app.MapDefaultEndpoints();
+
+if (devApiKey is not null)
+{
+    app.Logger.LogWarning(
+        "Development API key (every role; kept in {File}): {Key}. Send it as 'X-Api-Key'. Configure Auth:Keys to replace it.",
+        Path.Combine(builder.Configuration["Standalone:DataPath"] ?? ".platform", StandaloneDefaults.DevKeyFile), devApiKey);
+}
 
 app.Run();

@@ -8,7 +8,16 @@ namespace Platform.Standalone;
 /// </summary>
 public static class StandaloneDefaults
 {
-    public static void Apply(ConfigurationManager configuration)
+    /// <summary>Where the development API key is kept, under the data path (<c>.platform/dev-api-key</c>).</summary>
+    public const string DevKeyFile = "dev-api-key";
+
+    /// <summary>
+    /// Applies the defaults. Returns the development API key when one is in use: with no <c>Auth:Keys</c>
+    /// configured (and <c>Standalone:GenerateApiKey</c> not false) a random key with every role is generated once,
+    /// kept in <c>.platform/dev-api-key</c> so that it survives restarts and scripts can read it, and printed at
+    /// start-up. So even the local default never serves predictions to anyone without a key.
+    /// </summary>
+    public static string? Apply(ConfigurationManager configuration)
     {
         var dataPath = Path.GetFullPath(configuration["Standalone:DataPath"] ?? ".platform");
         var url = (configuration["urls"] ?? "http://localhost:5000").Split(';')[0]
@@ -30,6 +39,25 @@ public static class StandaloneDefaults
         foreach (var service in new[] { "ingestion", "training", "registry", "inference", "monitoring" })
             defaults[$"Services:{service}:http:0"] = url;
 
+        string? devKey = null;
+        if (!configuration.GetSection("Auth:Keys").GetChildren().Any() && configuration.GetValue("Standalone:GenerateApiKey", true))
+        {
+            devKey = DevKey(dataPath);
+            defaults[$"Auth:Keys:{devKey}"] = "consumer,producer,operator";
+        }
+
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
+        return devKey;
+    }
+
+    private static string DevKey(string dataPath)
+    {
+        var path = Path.Combine(dataPath, DevKeyFile);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing) return existing;
+        Directory.CreateDirectory(dataPath);
+        var key = "dev-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        File.WriteAllText(path, key);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return key;
     }
 }

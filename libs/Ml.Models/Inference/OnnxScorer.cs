@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -9,6 +10,9 @@ namespace Platform.Ml.Models;
 /// <summary>
 /// Scores tables with an ONNX model: one <see cref="InferenceSession"/>, safe for concurrent
 /// <see cref="Score"/> calls (ONNX Runtime's Run is thread-safe and this class keeps no per-call state).
+/// The serving fast path is <see cref="RentBatch"/>: pooled <see cref="ScoringBatch"/>es whose buffers and
+/// <see cref="OrtValue"/>s are reused from request to request (each batch has one user at a time; only the
+/// session is shared).
 /// Models exported here carry their signature in metadata; for other models (e.g. converted from
 /// scikit-learn) the signature is inferred from the graph, as <see cref="ForeignModel"/> describes.
 /// </summary>
@@ -18,13 +22,33 @@ public sealed class OnnxScorer : IDisposable
     private readonly InputBinding[] _inputs;
     private readonly OutputBinding _outputs;
 
-    private OnnxScorer(InferenceSession session, ModelSignature signature, InputBinding[] inputs, OutputBinding outputs)
+    // Batches by capacity: 1, 2, 4, ... 1024 rows; larger requests get a batch of their own.
+    private const int PooledBuckets = 11;
+    private readonly ConcurrentBag<ScoringBatch>[] _pool = Enumerable.Range(0, PooledBuckets).Select(_ => new ConcurrentBag<ScoringBatch>()).ToArray();
+    private readonly int _poolLimit = Math.Max(4, Environment.ProcessorCount * 4);
+    private readonly bool _fast;
+    private readonly string[] _inputNames;
+    private readonly string[] _fastOutputNames;
+    private readonly RunOptions _runOptions = new();
+    private volatile bool _disposed;
+
+    private OnnxScorer(InferenceSession session, ModelSignature signature, InputBinding[] inputs, OutputBinding outputs, bool exportedHere)
     {
         _session = session;
         Signature = signature;
         _inputs = inputs;
         _outputs = outputs;
+        _inputNames = inputs.Select(i => i.Name).ToArray();
+        // The fast path relies on this project's ONNX contract: one [N,1] float or string input per feature, in
+        // signature order, and a float `prediction` [N,1] (regression) or `probabilities` [N,K] (classifiers).
+        _fast = exportedHere
+            && inputs.All(i => i.ElementType == typeof(float) || i.ElementType == typeof(string))
+            && (signature.Task == MlTask.Regression || signature.ClassLabels is { Count: > 0 });
+        _fastOutputNames = [signature.Task == MlTask.Regression ? OnnxExporter.Prediction : OnnxExporter.Probabilities];
     }
+
+    /// <summary>Whether <see cref="RentBatch"/> scores through pre-allocated ONNX values (models exported here) or the general path.</summary>
+    public bool HasFastPath => _fast;
 
     public ModelSignature Signature { get; }
 
@@ -50,11 +74,11 @@ public sealed class OnnxScorer : IDisposable
                     .Select(i => new InputBinding(i.Name, session.InputMetadata[i.Name].ElementType, [i.Name])).ToArray();
                 var outputs = new OutputBinding(OnnxExporter.Prediction,
                     signature.Task == MlTask.Regression ? null : OnnxExporter.Probabilities, ProbabilityMaps: false);
-                return new OnnxScorer(session, signature, inputs, outputs);
+                return new OnnxScorer(session, signature, inputs, outputs, exportedHere: true);
             }
 
             var (foreignSignature, foreignInputs, foreignOutputs) = ForeignModel.Describe(session, onnxModel);
-            return new OnnxScorer(session, foreignSignature, foreignInputs, foreignOutputs);
+            return new OnnxScorer(session, foreignSignature, foreignInputs, foreignOutputs, exportedHere: false);
         }
         catch
         {
@@ -166,5 +190,44 @@ public sealed class OnnxScorer : IDisposable
         return Signature.ClassLabels is { } classes ? classes.Select(c => map.GetValueOrDefault(c)).ToArray() : map.Values.ToArray();
     }).ToArray();
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>A batch for <paramref name="rows"/> rows, from the pool when one is free. Dispose it to give it back.</summary>
+    public ScoringBatch RentBatch(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bucket = Bucket(rows);
+        var batch = bucket < PooledBuckets && _pool[bucket].TryTake(out var pooled)
+            ? pooled
+            : new ScoringBatch(this, bucket < PooledBuckets ? 1 << bucket : rows, _fast);
+        batch.Rows = rows;
+        return batch;
+    }
+
+    internal void Return(ScoringBatch batch)
+    {
+        var bucket = Bucket(batch.Capacity);
+        if (!_disposed && bucket < PooledBuckets && batch.Capacity == 1 << bucket && _pool[bucket].Count < _poolLimit)
+        {
+            _pool[bucket].Add(batch);
+            // Disposed while this batch was being returned: make sure it does not outlive the session.
+            if (_disposed && _pool[bucket].TryTake(out var late)) late.Release();
+            return;
+        }
+
+        batch.Release();
+    }
+
+    /// <summary>The fast path's run: inputs in signature order, the one output pre-allocated by the batch.</summary>
+    internal void Run(OrtValue[] inputs, OrtValue[] outputs) => _session.Run(_runOptions, _inputNames, inputs, _fastOutputNames, outputs);
+
+    private static int Bucket(int rows) => rows <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(rows - 1));
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var bag in _pool)
+            while (bag.TryTake(out var batch)) batch.Release();
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }

@@ -1,127 +1,156 @@
 using System.Text.Json;
-using Platform.Ml;
+using Platform.Inference.Serving;
 using Platform.Ml.Data;
+using Platform.Ml.Models;
 
 namespace Platform.Inference.Apis;
 
 /// <summary>
-/// Turns <c>{"instances":[{feature: value}]}</c> into a typed table checked against the model's signature. Every
-/// problem names its field (<c>instances[2].bmi</c>); nothing reaches ONNX Runtime unvalidated.
+/// Turns <c>{"instances":[{feature: value}]}</c> into a filled <see cref="ScoringBatch"/>, checked against the model's
+/// signature with a <see cref="Utf8JsonReader"/> (no DOM, no string per field name). Two passes over the body:
+/// the first checks that it is well-formed JSON of the right shape and counts the instances (so the batch is rented
+/// at its size and the batch limit is enforced before any work), the second fills the batch. Every problem names
+/// its field (<c>instances[2].bmi</c>); nothing reaches ONNX Runtime unvalidated. Other top-level fields are ignored.
 /// </summary>
 public static class InstanceReader
 {
-    public sealed record Parsed(Table? Table, Dictionary<string, string[]> Errors, bool TooLarge);
+    private static ReadOnlySpan<byte> Instances => "instances"u8;
 
-    public static Parsed Read(JsonElement body, ModelSignature signature, int maxRows, UnknownFieldPolicy unknownFields)
+    public static ScoringBatch? Read(ReadOnlySpan<byte> json, ServedModel model, int maxRows, UnknownFieldPolicy unknownFields, Rejections rejections)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("instances", out var instances) || instances.ValueKind != JsonValueKind.Array)
+        var rows = Count(json, rejections);
+        if (rejections.Any) return null;
+        if (rows == 0)
         {
-            errors["instances"] = ["The body must be an object with an 'instances' array of objects."];
-            return new Parsed(null, errors, false);
+            rejections.Add("instances", "At least one instance is required.");
+            return null;
         }
 
-        var rows = instances.GetArrayLength();
-        if (rows == 0) errors["instances"] = ["At least one instance is required."];
-        if (rows > maxRows) return new Parsed(null, new() { ["instances"] = [$"At most {maxRows} instances per request; got {rows}."] }, true);
+        if (rows > maxRows)
+        {
+            rejections.AddTooLarge("instances", $"At most {maxRows} instances per request; got {rows}.");
+            return null;
+        }
 
-        var known = signature.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var numbers = signature.Inputs.ToDictionary(i => i.Name, i => i.Kind == ColumnKind.Categorical ? null : new double[rows]);
-        var texts = signature.Inputs.ToDictionary(i => i.Name, i => i.Kind == ColumnKind.Categorical ? new string?[rows] : null);
+        var batch = model.Scorer.RentBatch(rows);
+        Fill(json, model.Features, batch, unknownFields, rejections);
+        if (!rejections.Any) return batch;
+        batch.Dispose();
+        return null;
+    }
+
+    /// <summary>Pass 1: shape and count. Malformed JSON (truncated, trailing garbage, too deep) is reported, never thrown.</summary>
+    private static int Count(ReadOnlySpan<byte> json, Rejections rejections)
+    {
+        const string shape = "The body must be a JSON object with an 'instances' array of objects.";
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                rejections.Add("instances", shape);
+                return 0;
+            }
+
+            var rows = -1;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isInstances = reader.ValueTextEquals(Instances);
+                reader.Read();
+                if (!isInstances)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray || rows >= 0)
+                {
+                    rejections.Add("instances", rows >= 0 ? "Given more than once." : $"{shape} 'instances' is {FeatureValues.Describe(reader.TokenType)}.");
+                    reader.Skip();
+                    continue;
+                }
+
+                rows = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    rows++;
+                    reader.Skip();
+                }
+            }
+
+            if (reader.Read()) throw new JsonException("Unexpected content after the end of the body.");
+            if (rows < 0 && !rejections.Any) rejections.Add("instances", shape);
+            return Math.Max(rows, 0);
+        }
+        catch (JsonException ex)
+        {
+            rejections.Add("body", $"Malformed JSON: {ex.Message}");
+            return 0;
+        }
+    }
+
+    /// <summary>Pass 2: the body is known to be well-formed and shaped; read every instance into the batch.</summary>
+    private static void Fill(ReadOnlySpan<byte> json, FeatureNames names, ScoringBatch batch, UnknownFieldPolicy unknownFields, Rejections rejections)
+    {
+        var inputs = names.Signature.Inputs;
+        Span<bool> seen = inputs.Count <= 512 ? stackalloc bool[inputs.Count] : new bool[inputs.Count];
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isInstances = reader.ValueTextEquals(Instances);
+            reader.Read();
+            if (isInstances) break;
+            reader.Skip();
+        }
 
         var row = 0;
-        foreach (var instance in instances.EnumerateArray())
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var prefix = $"instances[{row}]";
-            if (instance.ValueKind != JsonValueKind.Object)
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                errors[prefix] = ["Each instance must be an object of feature values."];
+                rejections.Add($"instances[{row}]", $"Each instance must be an object of feature values; got {FeatureValues.Describe(reader.TokenType)}.");
+                reader.Skip();
                 row++;
                 continue;
             }
 
-            foreach (var input in signature.Inputs)
+            seen.Clear();
+            var expected = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var field = $"{prefix}.{input.Name}";
-                if (!instance.TryGetProperty(input.Name, out var value))
+                var feature = names.IndexOf(ref reader, expected);
+                if (feature < 0)
                 {
-                    errors[field] = [$"Missing; the model needs '{input.Name}' ({input.Kind.ToWireName()})."];
+                    var unknown = reader.GetString();
+                    reader.Read();
+                    reader.Skip();
+                    if (unknownFields == UnknownFieldPolicy.Reject)
+                        rejections.Add($"instances[{row}].{unknown}", "Unknown field: the model does not take it.");
                     continue;
                 }
 
-                var error = input.Kind switch
+                reader.Read();
+                if (seen[feature])
                 {
-                    ColumnKind.Categorical => ReadText(value, input, texts[input.Name]!, row),
-                    ColumnKind.Boolean => ReadBoolean(value, input, numbers[input.Name]!, row),
-                    _ => ReadNumber(value, input, numbers[input.Name]!, row),
-                };
-                if (error is not null) errors[field] = [error];
+                    reader.Skip();
+                    rejections.Add($"instances[{row}].{inputs[feature].Name}", "Given more than once.");
+                    continue;
+                }
+
+                seen[feature] = true;
+                expected = feature + 1;
+                if (FeatureValues.Read(ref reader, inputs[feature], batch, feature, row) is { } error)
+                    rejections.Add($"instances[{row}].{inputs[feature].Name}", error);
             }
 
-            if (unknownFields == UnknownFieldPolicy.Reject)
+            for (var f = 0; f < inputs.Count; f++)
             {
-                foreach (var property in instance.EnumerateObject())
-                {
-                    if (!known.Contains(property.Name))
-                        errors[$"{prefix}.{property.Name}"] = ["Unknown field: the model does not take it."];
-                }
+                if (!seen[f])
+                    rejections.Add($"instances[{row}].{inputs[f].Name}", $"Missing; the model needs '{inputs[f].Name}' ({inputs[f].Kind.ToWireName()}).");
             }
 
             row++;
         }
-
-        if (errors.Count > 0) return new Parsed(null, errors, false);
-        var columns = signature.Inputs.Select(input => input.Kind switch
-        {
-            ColumnKind.Categorical => TableColumn.Categorical(input.Name, texts[input.Name]!),
-            ColumnKind.Boolean => TableColumn.Boolean(input.Name, numbers[input.Name]!),
-            _ => TableColumn.Numeric(input.Name, numbers[input.Name]!),
-        }).ToArray();
-        return new Parsed(new Table(columns), errors, false);
     }
-
-    private static string? ReadNumber(JsonElement value, FeatureSpec input, double[] target, int row)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            if (!input.AllowsMissing) return "Must not be null: the model was not trained to replace missing values here.";
-            target[row] = double.NaN;
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
-            return $"Must be a number; got {Describe(value)}.";
-        if (!double.IsFinite(number)) return "Must be a finite number.";
-        target[row] = number;
-        return null;
-    }
-
-    private static string? ReadBoolean(JsonElement value, FeatureSpec input, double[] target, int row)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.True: target[row] = 1; return null;
-            case JsonValueKind.False: target[row] = 0; return null;
-            case JsonValueKind.Null when input.AllowsMissing: target[row] = double.NaN; return null;
-            default: return $"Must be true or false; got {Describe(value)}.";
-        }
-    }
-
-    private static string? ReadText(JsonElement value, FeatureSpec input, string?[] target, int row)
-    {
-        if (value.ValueKind == JsonValueKind.Null && input.AllowsMissing) return null;
-        if (value.ValueKind != JsonValueKind.String) return $"Must be a string (a category); got {Describe(value)}.";
-        target[row] = value.GetString();
-        return null;
-    }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "an array",
-        _ => "an object",
-    };
 }

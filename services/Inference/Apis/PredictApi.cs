@@ -1,22 +1,17 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Platform.Contracts;
 using Platform.Inference.Serving;
 using Platform.Ml;
-using Platform.Ml.Data;
-using Platform.Ml.Models;
 
 namespace Platform.Inference.Apis;
 
-public sealed record RegressionResponse(string Model, int Version, double[] Predictions, Guid[] PredictionIds);
-
-public sealed record ClassPrediction(string Label, IReadOnlyDictionary<string, float> Probabilities);
-
-public sealed record ClassificationResponse(string Model, int Version, ClassPrediction[] Predictions, Guid[] PredictionIds);
-
+/// <summary>
+/// <c>POST /models/{name}/predict</c> (the production version) and <c>POST /models/{name}/versions/{v}/predict</c>
+/// (a pinned version). Both read the body once into a pooled buffer, validate and fill a pooled scoring batch,
+/// score, write the JSON into a pooled buffer and release the model lease before the response goes out, so a
+/// slow client never keeps a retired version alive.
+/// </summary>
 public static class PredictApi
 {
     private static readonly Histogram<double> Latency = PlatformTelemetry.Meter.CreateHistogram<double>("platform.inference.request.duration", "ms", "Prediction latency");
@@ -25,105 +20,112 @@ public static class PredictApi
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/models/{name}/predict", PredictAsync)
-            .WithTags("Inference")
-            .WithName("Predict")
+            .WithTags("Inference").WithName("Predict")
             .WithSummary("Score one or many instances with the production version of a model")
-            .Accepts<JsonElement>("application/json");
+            .Accepts<PredictRequestDoc>("application/json")
+            .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireApiKeyRole(ApiKeys.Consumer);
+        app.MapPost("/models/{name}/versions/{version:int}/predict", PredictVersionAsync)
+            .WithTags("Inference").WithName("PredictWithVersion")
+            .WithSummary("Score with a given version (loaded from the Registry on first use; a few are kept)")
+            .Accepts<PredictRequestDoc>("application/json")
+            .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireApiKeyRole(ApiKeys.Consumer);
         app.MapGet("/models/{name}/signature", GetSignature)
-            .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served");
+            .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served")
+            .RequireApiKeyRole(ApiKeys.Consumer);
         return app;
     }
 
-    private static async Task<Results<Ok<RegressionResponse>, Ok<ClassificationResponse>, ValidationProblem, ProblemHttpResult>> PredictAsync(
-        string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options, CancellationToken cancellationToken)
+    /// <summary>The request's documented shape (the body is read with a Utf8JsonReader, not bound).</summary>
+    public sealed record PredictRequestDoc(Dictionary<string, object?>[] Instances);
+
+    private static Task<IResult> PredictAsync(string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options, CancellationToken cancellationToken)
+    {
+        var model = catalog.Acquire(name);
+        return model is null
+            ? Task.FromResult(UnknownModel($"No production version of '{name}' is loaded."))
+            : ScoreAsync(model, request, log, options.Value, Stopwatch.GetTimestamp(), ResponseKind.Predict, cancellationToken);
+    }
+
+    private static async Task<IResult> PredictVersionAsync(string name, int version, HttpRequest request, PinnedModels pinned, PredictionLog log,
+        IOptions<InferenceOptions> options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var model = catalog.Acquire(name);
-        if (model is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No production version of '{name}' is loaded.");
+        ServedModel? model;
+        try
+        {
+            model = await pinned.AcquireAsync(name, version, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or NotSupportedException or System.Text.Json.JsonException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Version could not be loaded", detail: $"{name} v{version}: {ex.Message}");
+        }
 
+        return model is null
+            ? UnknownModel($"The Registry has no version {version} of '{name}'.")
+            : await ScoreAsync(model, request, log, options.Value, started, ResponseKind.Predict, cancellationToken);
+    }
+
+    internal enum ResponseKind { Predict, Infer }
+
+    /// <summary>Reads, validates, scores and writes with a leased model; releases the lease whatever happens.</summary>
+    internal static async Task<IResult> ScoreAsync(ServedModel model, HttpRequest request, PredictionLog log, InferenceOptions options, long started,
+        ResponseKind kind, CancellationToken cancellationToken)
+    {
         var outcome = "ok";
         try
         {
-            JsonDocument document;
-            try
+            using var body = await RequestBody.ReadAsync(request, options.MaxRequestBytes, cancellationToken);
+            if (body is null)
             {
-                document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            }
-            catch (JsonException ex)
-            {
-                outcome = "bad-request";
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: ex.Message);
+                outcome = "too-large";
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                    detail: $"At most {options.MaxRequestBytes} bytes per request.");
             }
 
-            using (document)
+            var rejections = new Rejections();
+            string? requestId = null;
+            var unknownFields = options.UnknownFieldsFor(model.Name);
+            using var batch = kind == ResponseKind.Predict
+                ? InstanceReader.Read(body.Span, model, options.MaxBatchRows, unknownFields, rejections)
+                : InferRequestReader.Read(body.Span, model, options.MaxBatchRows, unknownFields, rejections, out requestId);
+            if (batch is null)
             {
-                var parsed = InstanceReader.Read(document.RootElement, model.Signature, options.Value.MaxBatchRows, options.Value.UnknownFields);
-                if (parsed.TooLarge)
-                {
-                    outcome = "too-large";
-                    return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many instances", detail: parsed.Errors["instances"][0]);
-                }
-
-                if (parsed.Table is null)
-                {
-                    outcome = "invalid";
-                    return TypedResults.ValidationProblem(parsed.Errors, title: "The instances do not match the model's inputs");
-                }
-
-                var scores = model.Scorer.Score(parsed.Table);
-                RowsScored.Add(parsed.Table.RowCount, new KeyValuePair<string, object?>("model", name));
-                var ids = LogPredictions(log, model, parsed.Table, scores);
-                return scores.Values is { } values
-                    ? TypedResults.Ok(new RegressionResponse(model.Name, model.Version, values, ids))
-                    : TypedResults.Ok(new ClassificationResponse(model.Name, model.Version, ToClassPredictions(scores, model.Signature), ids));
+                outcome = rejections.TooLarge ? "too-large" : "invalid";
+                return rejections.ToResult("The request does not match the model's inputs");
             }
+
+            batch.Score();
+            RowsScored.Add(batch.Rows, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
+            var response = kind == ResponseKind.Predict
+                ? PredictionWriter.WritePredictions(model, batch, log)
+                : PredictionWriter.WriteInferResponse(model, batch, requestId, log);
+            return new PooledJsonResult(response);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            outcome = "bad-request";
+            return TypedResults.Problem(statusCode: ex.StatusCode, title: "Bad request", detail: ex.Message);
+        }
+        catch
+        {
+            outcome = "error";
+            throw;
         }
         finally
         {
             model.Release();
             Latency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("model", name), new KeyValuePair<string, object?>("version", model.Version), new KeyValuePair<string, object?>("outcome", outcome));
+                new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version), new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 
-    private static Results<Ok<ModelSignature>, NotFound> GetSignature(string name, ModelCatalog catalog) =>
-        catalog.Current(name) is { } model ? TypedResults.Ok(model.Signature) : TypedResults.NotFound();
+    internal static IResult UnknownModel(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: detail);
 
-    private static ClassPrediction[] ToClassPredictions(ScoreResult scores, ModelSignature signature)
-    {
-        var labels = signature.ClassLabels ?? [];
-        var result = new ClassPrediction[scores.Labels!.Length];
-        for (var row = 0; row < result.Length; row++)
-        {
-            var probabilities = new Dictionary<string, float>(labels.Count);
-            for (var c = 0; c < labels.Count; c++) probabilities[labels[c]] = scores.Probabilities![row][c];
-            result[row] = new ClassPrediction(scores.Labels[row], probabilities);
-        }
-
-        return result;
-    }
-
-    private static Guid[] LogPredictions(PredictionLog log, ServedModel model, Table table, ScoreResult scores)
-    {
-        var numeric = model.Signature.Inputs.Where(i => i.Kind != ColumnKind.Categorical).Select(i => i.Name).ToArray();
-        var categorical = model.Signature.Inputs.Where(i => i.Kind == ColumnKind.Categorical).Select(i => i.Name).ToArray();
-        var ids = new Guid[table.RowCount];
-        var now = DateTimeOffset.UtcNow;
-        for (var row = 0; row < table.RowCount; row++)
-        {
-            ids[row] = Guid.CreateVersion7(now);
-            var numbers = new double[numeric.Length];
-            for (var i = 0; i < numeric.Length; i++) numbers[i] = table[numeric[i]].Numbers![row];
-            var texts = new string?[categorical.Length];
-            for (var i = 0; i < categorical.Length; i++) texts[i] = table[categorical[i]].Texts![row];
-            var output = scores.Values is { } values
-                ? values[row].ToString("R", System.Globalization.CultureInfo.InvariantCulture)
-                : scores.Labels![row];
-            double? confidence = scores.Probabilities is { } p ? p[row].Max() : null;
-            log.Write(new PredictionRecord(model.Name, model.Version, numeric, categorical, new LoggedPrediction(ids[row], now, numbers, texts, output, confidence)));
-        }
-
-        return ids;
-    }
+    private static IResult GetSignature(string name, ModelCatalog catalog) =>
+        catalog.Current(name) is { } model
+            ? TypedResults.Json(model.Signature, InferenceJsonContext.Default.ModelSignature)
+            : UnknownModel($"No production version of '{name}' is loaded.");
 }

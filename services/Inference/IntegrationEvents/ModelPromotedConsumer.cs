@@ -1,16 +1,35 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Inference.Serving;
 
 namespace Platform.Inference.IntegrationEvents;
 
-/// <summary>Swaps the promoted version in. Every replica must see every promotion, so each has its own queue.</summary>
-public sealed class ModelPromotedConsumer(ModelLoader loader) : IConsumer<ModelPromoted>
+/// <summary>
+/// Swaps the promoted version in. Every replica must see every promotion, so each has its own queue. A version that
+/// cannot be loaded (bad download, hash mismatch, a graph ONNX Runtime refuses, a failing warm-up) leaves the current
+/// one in service and is reported: an error log, the <c>platform.inference.load.failed</c> counter and a
+/// <see cref="ModelLoadFailed"/> event. It is not retried: HTTP faults are already retried by the client's resilience
+/// handler, and a broken artifact stays broken.
+/// </summary>
+public sealed class ModelPromotedConsumer(ModelLoader loader, ModelCatalog catalog, IOptions<InferenceOptions> options, ILogger<ModelPromotedConsumer> logger)
+    : IConsumer<ModelPromoted>
 {
-    public Task Consume(ConsumeContext<ModelPromoted> context)
+    public async Task Consume(ConsumeContext<ModelPromoted> context)
     {
         var message = context.Message;
-        return loader.LoadAsync(new ModelToLoad(message.ModelName, message.Version, message.PromotedAt, message.ArtifactUri, message.ArtifactSha256), context.CancellationToken);
+        try
+        {
+            await loader.LoadAsync(new ModelToLoad(message.ModelName, message.Version, message.PromotedAt, message.ArtifactUri, message.ArtifactSha256), context.CancellationToken);
+        }
+        catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            var served = catalog.Current(message.ModelName)?.Version;
+            ModelLoader.LoadFailures.Add(1, new KeyValuePair<string, object?>("model", message.ModelName), new KeyValuePair<string, object?>("version", message.Version));
+            logger.LogError(ex, "Could not load {Model} v{Version}; still serving v{Served}", message.ModelName, message.Version, served);
+            await context.Publish(new ModelLoadFailed(message.ModelName, message.Version, served, options.Value.Replica,
+                $"{ex.GetType().Name}: {ex.Message}", DateTimeOffset.UtcNow), context.CancellationToken);
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Platform.Ml.Data;
 using Platform.Ml.Models;
@@ -10,6 +10,9 @@ public sealed record ModelToLoad(string Name, int Version, DateTimeOffset Promot
 /// <summary>Downloads a version from the Registry, checks its hash, builds and warms its session off the request path, then swaps it in.</summary>
 public sealed class ModelLoader(HttpClient http, ModelCatalog catalog, ILogger<ModelLoader> logger)
 {
+    public static readonly Counter<long> LoadFailures = PlatformTelemetry.Meter.CreateCounter<long>(
+        "platform.inference.load.failed", description: "Model versions that could not be loaded (the current one stays in service)");
+
     public async Task<bool> LoadAsync(ModelToLoad model, CancellationToken cancellationToken)
     {
         if (catalog.Current(model.Name) is { } current && current.Version == model.Version) return false;
@@ -18,23 +21,7 @@ public sealed class ModelLoader(HttpClient http, ModelCatalog catalog, ILogger<M
         activity?.SetTag("platform.model", model.Name);
         activity?.SetTag("platform.version", model.Version);
 
-        var bytes = await http.GetByteArrayAsync(model.ArtifactUri, cancellationToken);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(sha, model.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"Artifact of {model.Name} v{model.Version} has SHA-256 {sha}, expected {model.ArtifactSha256}.");
-
-        var scorer = OnnxScorer.Load(bytes);
-        try
-        {
-            scorer.Score(WarmUpRow(scorer));
-        }
-        catch
-        {
-            scorer.Dispose();
-            throw;
-        }
-
-        var served = new ServedModel(model.Name, model.Version, model.PromotedAt, scorer);
+        var served = await BuildAsync(model, cancellationToken);
         if (!catalog.Swap(served))
         {
             served.Retire();
@@ -46,11 +33,51 @@ public sealed class ModelLoader(HttpClient http, ModelCatalog catalog, ILogger<M
         return true;
     }
 
-    /// <summary>One plausible row, so that the session's first real request does not pay for lazy initialisation.</summary>
-    private static Table WarmUpRow(OnnxScorer scorer) => new(scorer.Signature.Inputs.Select(input => input.Kind switch
+    /// <summary>A ready-to-serve version (downloaded, checked, warmed) that is not in the catalog: for swaps and pinned versions.</summary>
+    public async Task<ServedModel> BuildAsync(ModelToLoad model, CancellationToken cancellationToken)
     {
-        ColumnKind.Categorical => TableColumn.Categorical(input.Name, [input.Categories is { Count: > 0 } c ? c[0] : ""]),
-        ColumnKind.Boolean => TableColumn.Boolean(input.Name, [0]),
-        _ => TableColumn.Numeric(input.Name, [0]),
-    }).ToArray());
+        var bytes = await http.GetByteArrayAsync(model.ArtifactUri, cancellationToken);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(sha, model.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"Artifact of {model.Name} v{model.Version} has SHA-256 {sha}, expected {model.ArtifactSha256}.");
+
+        var scorer = OnnxScorer.Load(bytes);
+        try
+        {
+            WarmUp(scorer);
+        }
+        catch
+        {
+            scorer.Dispose();
+            throw;
+        }
+
+        return new ServedModel(model.Name, model.Version, model.PromotedAt, scorer);
+    }
+
+    /// <summary>
+    /// One plausible row through both paths, so that the first real request pays for no lazy initialisation and a
+    /// model that cannot score fails here, before the swap, rather than on traffic.
+    /// </summary>
+    private static void WarmUp(OnnxScorer scorer)
+    {
+        var inputs = scorer.Signature.Inputs;
+        scorer.Score(new Table(inputs.Select(input => input.Kind switch
+        {
+            ColumnKind.Categorical => TableColumn.Categorical(input.Name, [FirstCategory(input)]),
+            ColumnKind.Boolean => TableColumn.Boolean(input.Name, [0]),
+            _ => TableColumn.Numeric(input.Name, [0]),
+        }).ToArray()));
+
+        using var batch = scorer.RentBatch(1);
+        for (var f = 0; f < inputs.Count; f++)
+        {
+            if (inputs[f].Kind == ColumnKind.Categorical) batch.SetText(f, 0, FirstCategory(inputs[f]));
+            else batch.SetNumber(f, 0, 0);
+        }
+
+        batch.Score();
+    }
+
+    private static string FirstCategory(Platform.Ml.FeatureSpec input) => input.Categories is { Count: > 0 } c ? c[0] : "";
 }

@@ -1,4 +1,5 @@
 using Platform.Ml;
+using Platform.Ml.Data;
 using Platform.Ml.Models;
 
 namespace Platform.Inference.Serving;
@@ -7,19 +8,37 @@ namespace Platform.Inference.Serving;
 /// A loaded model version. Requests lease it; when a newer version replaces it, it is retired and its ONNX session
 /// is disposed only after the last in-flight request has released it, so a swap never fails a request.
 /// </summary>
-public sealed class ServedModel(string name, int version, DateTimeOffset promotedAt, OnnxScorer scorer)
+public sealed class ServedModel
 {
     private int _leases;
     private int _retired;
     private int _disposed;
 
-    public string Name { get; } = name;
-    public int Version { get; } = version;
+    public ServedModel(string name, int version, DateTimeOffset promotedAt, OnnxScorer scorer)
+    {
+        Name = name;
+        Version = version;
+        PromotedAt = promotedAt;
+        Scorer = scorer;
+        Features = FeatureNames.Of(scorer.Signature);
+        NumericFeatures = Signature.Inputs.Where(i => i.Kind != ColumnKind.Categorical).Select(i => i.Name).ToArray();
+        CategoricalFeatures = Signature.Inputs.Where(i => i.Kind == ColumnKind.Categorical).Select(i => i.Name).ToArray();
+    }
+
+    public string Name { get; }
+    public int Version { get; }
 
     /// <summary>When the Registry moved production here: the order of swaps (a rollback promotes an older version later).</summary>
-    public DateTimeOffset PromotedAt { get; } = promotedAt;
-    public OnnxScorer Scorer { get; } = scorer;
+    public DateTimeOffset PromotedAt { get; }
+    public OnnxScorer Scorer { get; }
     public ModelSignature Signature => Scorer.Signature;
+
+    /// <summary>The inputs' names pre-encoded for the request readers (built once per version, not per request).</summary>
+    public FeatureNames Features { get; }
+
+    /// <summary>The logged feature lists (the order of <c>PredictionsLogged</c>'s arrays), built once.</summary>
+    public string[] NumericFeatures { get; }
+    public string[] CategoricalFeatures { get; }
 
     public bool TryAcquire()
     {

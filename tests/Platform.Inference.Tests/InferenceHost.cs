@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Contracts;
+using Platform.Inference.Serving;
+
+namespace Platform.Inference.Tests;
+
+/// <summary>
+/// The Inference module on a loopback port, composed as its Program.cs does, with MassTransit's in-memory test
+/// harness as the bus and a small fake Registry in the same host (production list, versions, artifacts), so that
+/// start-up loading, promotions and pinned versions run their real code paths over HTTP.
+/// </summary>
+public sealed class InferenceHost : IAsyncLifetime
+{
+    public const string ConsumerKey = "test-consumer-key";
+    public const string ProducerKey = "test-producer-key";
+    public static readonly DateTimeOffset FirstPromotion = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private WebApplication? _app;
+
+    /// <summary>Artifacts the fake Registry holds, by model and version.</summary>
+    public ConcurrentDictionary<(string Model, int Version), byte[]> Artifacts { get; } = new();
+
+    public Uri Url { get; } = new($"http://127.0.0.1:{FreePort()}/");
+
+    public IServiceProvider Services => _app!.Services;
+    public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();
+    public ModelCatalog Catalog => Services.GetRequiredService<ModelCatalog>();
+
+    public HttpClient Client(string? key = ConsumerKey)
+    {
+        var client = new HttpClient { BaseAddress = Url };
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        Artifacts[("iris", 1)] = TrainedModels.Iris;
+        Artifacts[("iris", 2)] = TrainedModels.IrisOther;
+        Artifacts[("iris", 3)] = "not an onnx model"u8.ToArray();
+        Artifacts[("diabetes", 1)] = TrainedModels.DiabetesRegressor;
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Platform.Inference", EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Inference:RegistryUrl"] = new Uri(Url, "registry/").ToString(),
+            ["Inference:MaxBatchRows"] = "100",
+            [$"Auth:Keys:{ConsumerKey}"] = "consumer",
+            [$"Auth:Keys:{ProducerKey}"] = "producer",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls(Url.ToString());
+        builder.AddServiceDefaults();
+        builder.AddInference();
+        builder.Services.AddMassTransitTestHarness(bus => bus.AddInferenceConsumers());
+
+        _app = builder.Build();
+        _app.UseExceptionHandler();
+        _app.UseStatusCodePages();
+        MapFakeRegistry(_app);
+        _app.MapInference();
+        _app.MapDefaultEndpoints();
+        await _app.StartAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Catalog.Current("iris") is null || Catalog.Current("diabetes") is null)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The production models were not loaded at start-up.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Publishes a promotion of <paramref name="version"/> as the Registry would.</summary>
+    public Task PromoteAsync(string model, int version, DateTimeOffset at) =>
+        Harness.Bus.Publish(new ModelPromoted(model, version, null, Guid.NewGuid(), "multiclass", [], ArtifactUri(model, version), Sha(model, version),
+            model, 1, new Uri(Url, "unused"), "macro_accuracy", 0.9, "test", at));
+
+    public Uri ArtifactUri(string model, int version) => new(Url, $"registry/artifacts/{model}/{version}");
+
+    public string Sha(string model, int version) => Convert.ToHexStringLower(SHA256.HashData(Artifacts[(model, version)]));
+
+    private void MapFakeRegistry(WebApplication app)
+    {
+        app.MapGet("/registry/models", () => Results.Json(new[] { "iris", "diabetes" }.Select(name => new
+        {
+            name,
+            productionVersion = 1,
+            versions = new[] { new { version = 1, artifactUri = ArtifactUri(name, 1), artifactSha256 = Sha(name, 1), promotedAt = FirstPromotion } },
+        })));
+        app.MapGet("/registry/models/{name}/versions/{version:int}", (string name, int version) => Artifacts.ContainsKey((name, version))
+            ? Results.Json(new { version, artifactUri = ArtifactUri(name, version), artifactSha256 = Sha(name, version), promotedAt = (DateTimeOffset?)null })
+            : Results.NotFound());
+        app.MapGet("/registry/artifacts/{name}/{version:int}", (string name, int version) =>
+            Artifacts.TryGetValue((name, version), out var bytes) ? Results.Bytes(bytes, "application/octet-stream") : Results.NotFound());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,59 @@
+using Platform.Ml.Data;
+using Platform.Ml.Models;
+
+namespace Platform.Inference.Tests;
+
+public sealed class ScoringBatchTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(100)]
+    public void Fast_path_gives_the_same_labels_and_probabilities_as_table_scoring(int rows)
+    {
+        using var scorer = OnnxScorer.Load(TrainedModels.Iris);
+        Assert.True(scorer.HasFastPath);
+        var table = TrainedModels.IrisRows.SelectRows(Enumerable.Range(0, rows).Select(i => i * 149 / Math.Max(1, rows - 1)).ToArray());
+        var expected = scorer.Score(table);
+
+        for (var round = 0; round < 3; round++) // pooled batches are reused: results must not leak between uses
+        {
+            using var batch = Fill(scorer, table);
+            batch.Score();
+            for (var row = 0; row < rows; row++)
+            {
+                Assert.Equal(expected.Labels![row], batch.Label(row));
+                Assert.Equal(expected.Probabilities![row], batch.Probabilities(row).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Fast_path_gives_the_same_regression_values_as_table_scoring()
+    {
+        using var scorer = OnnxScorer.Load(TrainedModels.DiabetesRegressor);
+        var table = TrainedModels.DiabetesRows;
+        var expected = scorer.Score(table);
+        using var batch = Fill(scorer, table);
+        batch.Score();
+        for (var row = 0; row < table.RowCount; row++) Assert.Equal(expected.Values![row], batch.Value(row));
+    }
+
+    [Fact]
+    public void Table_scoring_still_works_after_batches_were_used()
+    {
+        using var scorer = OnnxScorer.Load(TrainedModels.Iris);
+        using (var batch = Fill(scorer, TrainedModels.IrisRows.SelectRows([0]))) batch.Score();
+        Assert.Equal("setosa", scorer.Score(TrainedModels.IrisRows.SelectRows([0])).Labels![0]);
+    }
+
+    private static ScoringBatch Fill(OnnxScorer scorer, Table table)
+    {
+        var batch = scorer.RentBatch(table.RowCount);
+        var inputs = scorer.Signature.Inputs;
+        for (var f = 0; f < inputs.Count; f++)
+            for (var row = 0; row < table.RowCount; row++)
+                batch.SetNumber(f, row, table[inputs[f].Name].Numbers![row]);
+        return batch;
+    }
+}
