@@ -8,12 +8,15 @@
 # 3. starts the Standalone host on 127.0.0.1 with fresh data, uploads ../shared/data/iris.csv (target species) with
 #    training restricted to one trainer (BENCH_TRAINER, default lightgbm: 100 boosting rounds, softmax over 3
 #    classes), and waits until the platform serves the model it trained itself;
+#    then (BENCH_GATEWAY=alone, the default) starts the Inference service on its own, as it is deployed, which
+#    loads that production model from the Standalone host's Registry at start-up; BENCH_GATEWAY=standalone loads
+#    the all-in-one host instead, where Monitoring and Training share the two cores with the gateway;
 # 4. starts BareKestrel (POST /predict reads the body, answers a constant prediction-shaped JSON);
 # 5. runs wrk (bounded by BENCH_DURATION) against both, single-row and 100-row bodies, at each of BENCH_CONNECTIONS;
 # 6. prints a markdown table (req/s, p50, p99, non-2xx) with the load average, stops both processes.
 #
 # Settings: BENCH_DURATION [10s], BENCH_CONNECTIONS ["1 16 64"], BENCH_TRAINER [lightgbm],
-#           BENCH_PORT [5180] (platform; BENCH_PORT+1 is BareKestrel), BENCH_ARTIFACTS [/tmp/bench-inference-artifacts],
+#           BENCH_GATEWAY [alone], BENCH_PORT [5180] (platform; BENCH_PORT+1 is BareKestrel, +2 the lone gateway), BENCH_ARTIFACTS [/tmp/bench-inference-artifacts],
 #           PLATFORM_SHARED_DATA [../shared/data beside the repository].
 set -euo pipefail
 
@@ -24,6 +27,8 @@ CONNECTIONS=${BENCH_CONNECTIONS:-"1 16 64"}
 TRAINER=${BENCH_TRAINER:-lightgbm}
 PORT=${BENCH_PORT:-5180}
 BARE_PORT=$((PORT + 1))
+GATEWAY=${BENCH_GATEWAY:-alone}
+GATEWAY_PORT=$((PORT + 2))
 ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-inference-artifacts}
 DATA=${PLATFORM_SHARED_DATA:-$ROOT/../shared/data}
 WORK=$(mktemp -d /tmp/bench-inference.XXXXXX)
@@ -48,7 +53,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 [[ -f $DATA/iris.csv ]] || { log "no iris.csv in $DATA (set PLATFORM_SHARED_DATA)"; exit 1; }
-for port in "$PORT" "$BARE_PORT"; do
+for port in "$PORT" "$BARE_PORT" "$GATEWAY_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then log "port $port is in use (set BENCH_PORT)"; exit 1; fi
 done
 
@@ -94,6 +99,20 @@ m = json.load(sys.stdin); v = next(v for v in m["versions"] if v["version"] == m
 print("iris v%s: %s, %s %.3f on the holdout" % (v["version"], v["trainer"], v["primaryMetric"], v["holdoutMetric"]))')
 log "served: $MODEL"
 
+SERVE_PORT=$PORT
+if [[ $GATEWAY == alone ]]; then
+  # The gateway as deployed: its own process, asking the Registry (here the Standalone host) for production models
+  # at start-up; its prediction log goes to its own in-memory bus.
+  log "starting the Inference service alone on 127.0.0.1:$GATEWAY_PORT"
+  (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" ASPNETCORE_ENVIRONMENT=Production \
+    Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:$PORT" "Auth__Keys__$KEY=consumer" \
+    Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false \
+    dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/gateway.log" 2>&1) &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$GATEWAY_PORT/health" 120 "the lone gateway to load the model"
+  SERVE_PORT=$GATEWAY_PORT
+fi
+
 # 4. The bare Kestrel endpoint.
 (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:$BARE_PORT" \
   dotnet "$ARTIFACTS/bin/BareKestrel/release/BareKestrel.dll" >"$WORK/bare.log" 2>&1) &
@@ -115,7 +134,7 @@ run_wrk() { # url, bodies file, connections, duration -> "req/s p50 p99 non2xx"
 }
 
 log "warming up"
-run_wrk "http://127.0.0.1:$PORT/models/iris/predict" "$WORK/one.jsonl" 16 3s >/dev/null
+run_wrk "http://127.0.0.1:$SERVE_PORT/models/iris/predict" "$WORK/one.jsonl" 16 3s >/dev/null
 run_wrk "http://127.0.0.1:$BARE_PORT/predict" "$WORK/one.jsonl" 16 3s >/dev/null
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -125,7 +144,7 @@ for body in one hundred; do
   for c in $CONNECTIONS; do
     for target in bare platform; do
       if [[ $target == bare ]]; then url="http://127.0.0.1:$BARE_PORT/predict"; name="bare Kestrel (constant JSON)"
-      else url="http://127.0.0.1:$PORT/models/iris/predict"; name="platform /models/iris/predict"; fi
+      else url="http://127.0.0.1:$SERVE_PORT/models/iris/predict"; name="platform /models/iris/predict ($GATEWAY)"; fi
       log "$name, $rows_per_request row(s), $c connection(s), $DURATION"
       read -r rps p50 p99 errors < <(run_wrk "$url" "$WORK/$body.jsonl" "$c" "$DURATION")
       ROWS+=("| $name | $rows_per_request | $c | $rps | $((rps * rows_per_request)) | $p50 | $p99 | $errors |")

@@ -112,10 +112,12 @@ if [[ -z ${PLATFORM_SHARED_DATA:-} && -d $ROOT/../shared/data ]]; then
   export PLATFORM_SHARED_DATA
 fi
 
-# 4. Tests. The hang timeout turns a stuck test into a failure instead of eating CI's time limit.
+# 4. Tests. The hang timeout turns a stuck test into a failure instead of eating CI's time limit. Test assemblies
+# run one at a time (-m:1): several of them host services on the same broker, where one suite's events would reach
+# another suite's consumers, and on two cores running them side by side gains nothing.
 log "dotnet test $TARGET (results in $RESULTS)"
 set +e
-dotnet test "$TARGET" -c Release --no-build \
+dotnet test "$TARGET" -c Release --no-build -m:1 \
   --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS" \
   --blame-hang-timeout "${PLATFORM_TEST_HANG_TIMEOUT:-15m}" --blame-hang-dump-type none \
   "$@" </dev/null 9>&-

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Hosting;
 using Platform.Contracts;
 using Platform.Inference.Serving;
 
+using Platform.Tests;
+
 namespace Platform.Inference.Tests;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class InferenceHost : IAsyncLifetime
     /// <summary>Artifacts the fake Registry holds, by model and version.</summary>
     public ConcurrentDictionary<(string Model, int Version), byte[]> Artifacts { get; } = new();
 
-    public Uri Url { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public Uri Url { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
     public IServiceProvider Services => _app!.Services;
     public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();
@@ -105,12 +107,6 @@ public sealed class InferenceHost : IAsyncLifetime
             Artifacts.TryGetValue((name, version), out var bytes) ? Results.Bytes(bytes, "application/octet-stream") : Results.NotFound());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

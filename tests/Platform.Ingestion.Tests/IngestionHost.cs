@@ -13,6 +13,8 @@ using Platform.Ingestion.Infrastructure;
 using Platform.Ingestion.IntegrationEvents;
 using SharedInfrastructure = Platform.IntegrationTests.Infrastructure;
 
+using Platform.Tests;
+
 namespace Platform.Ingestion.Tests;
 
 /// <summary>
@@ -59,7 +61,7 @@ public sealed class IngestionHost : IAsyncDisposable
         database ??= $"ingestiondb_t{runId}";
         var ownsStorage = storagePath is null;
         storagePath ??= Path.Combine(Path.GetTempPath(), "platform-ingestion-tests-" + runId);
-        var url = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var url = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:rabbitmq"] = rabbitUri ?? infrastructure.RabbitUri,
@@ -114,12 +116,6 @@ public sealed class IngestionHost : IAsyncDisposable
 
     public Task StopAsync() => _app.StopAsync(TimeSpan.FromSeconds(15));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Platform.Tests;
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class OutboxCrashTests(IngestionFixture fixture)
 
         // 1. A host whose broker is unreachable (a closed port): the upload commits, the dispatcher cannot publish.
         IngestionHost first;
-        await using (first = await IngestionHost.StartAsync(fixture.Infrastructure, storagePath: storage, rabbitUri: $"amqp://guest:guest@127.0.0.1:{ClosedPort()}/"))
+        await using (first = await IngestionHost.StartAsync(fixture.Infrastructure, storagePath: storage, rabbitUri: $"amqp://guest:guest@127.0.0.1:{LoopbackPorts.Free()}/"))
         {
             using var client = first.Client();
             var upload = await client.UploadAsync(name, Encoding.UTF8.GetBytes(MalformedCorpus.BaseCsv));
@@ -43,10 +44,4 @@ public sealed class OutboxCrashTests(IngestionFixture fixture)
         IngestionHost.DeleteFolder(storage);
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port; // closed again when the listener is disposed
-    }
 }

@@ -25,7 +25,7 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var dll = Path.Combine(AppContext.BaseDirectory, "Platform.Standalone.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -127,12 +127,6 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         throw new TimeoutException($"Timed out after {timeout} waiting for {what}. Process output (last 4000 chars):\n{output[Math.Max(0, output.Length - 4000)..]}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

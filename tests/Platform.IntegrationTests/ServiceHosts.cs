@@ -16,6 +16,8 @@ using Platform.Monitoring;
 using Platform.Registry;
 using Platform.Training;
 
+using Platform.Tests;
+
 namespace Platform.IntegrationTests;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed class ServiceHosts : IAsyncDisposable
         var dataPath = Path.Combine(Path.GetTempPath(), "platform-it-" + runId);
         var hosts = new ServiceHosts(runId, dataPath);
         foreach (var service in new[] { "ingestion", "training", "registry", "inference", "monitoring" })
-            hosts.Urls[service] = new Uri($"http://127.0.0.1:{FreePort()}/");
+            hosts.Urls[service] = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
         var settings = new Dictionary<string, string?>
         {
@@ -105,12 +107,6 @@ public sealed class ServiceHosts : IAsyncDisposable
     public IReadOnlyList<Activity> Trace(ActivityTraceId traceId) =>
         Spans.Where(s => s.TraceId == traceId).DistinctBy(s => s.SpanId).ToList();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
