@@ -29,12 +29,7 @@ public sealed class ConceptDriftLoopTests(PlatformFixture fixture)
         using var inference = hosts.Client("inference");
         using var monitoring = hosts.Client("monitoring");
 
-        using (var content = new StreamContent(File.OpenRead(SharedData.PathOf("diabetes_train.csv"))))
-        {
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            using var response = await ingestion.PostAsync($"datasets/{model}?target=target&task=regression", content);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await ingestion.UploadDatasetAsync(model, "diabetes_train.csv", "target=target&task=regression");
 
         var promoted = await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == model, Slow);
         Assert.True(promoted.HoldoutMetrics!.ContainsKey("rmse"));

@@ -64,12 +64,7 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
     [Fact]
     public async Task Embedded_default_runs_the_loop_from_upload_to_the_gates_decision_on_drift()
     {
-        using (var content = new StreamContent(File.OpenRead(SharedData.PathOf("diabetes_train.csv"))))
-        {
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            using var upload = await _http.PostAsync("datasets/diabetes?target=target&task=regression", content);
-            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
-        }
+        await _http.UploadDatasetAsync("diabetes", "diabetes_train.csv", "target=target&task=regression");
 
         var holdout = CsvTableReader.Read(SharedData.PathOf("diabetes_test.csv"));
         await WaitUntilAsync(async () => (await _http.GetAsync("models/diabetes/signature")).IsSuccessStatusCode, Slow, "the first version to be served");

@@ -39,13 +39,7 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         {
             Assert.NotNull(root);
             uploadTrace = root.TraceId;
-            using var upload = new HttpRequestMessage(HttpMethod.Post, $"datasets/{model}?target=target&task=regression")
-            {
-                Content = new StreamContent(File.OpenRead(SharedData.PathOf("diabetes_train.csv"))),
-            };
-            upload.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            using var response = await ingestion.SendAsync(upload);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            await ingestion.UploadDatasetAsync(model, "diabetes_train.csv", "target=target&task=regression");
         }
 
         // 2. The first version is promoted and served; Monitoring holds its reference.
@@ -120,12 +114,7 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         using var ingestion = hosts.Client("ingestion");
         using var registry = hosts.Client("registry");
 
-        using (var content = new StreamContent(File.OpenRead(SharedData.PathOf("diabetes_train.csv"))))
-        {
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            using var response = await ingestion.PostAsync($"datasets/{model}?target=target", content);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await ingestion.UploadDatasetAsync(model, "diabetes_train.csv", "target=target");
 
         var trained = await observer.WaitForAsync<ModelTrained>(t => t.ModelName == model, Slow);
         await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == model, Slow);
