@@ -12,7 +12,7 @@ namespace Platform.Registry;
 public sealed class ModelRegistrar(
     RegistryDbContext db,
     ArtifactStore artifacts,
-    ArtifactDownloader downloader,
+    HttpClient http,
     PromotionPolicy policy,
     ILogger<ModelRegistrar> logger)
 {
@@ -27,7 +27,7 @@ public sealed class ModelRegistrar(
         }
 
         using var activity = PlatformTelemetry.Source.StartActivity($"register {trained.ModelName}");
-        var bytes = await downloader.DownloadAsync(trained.ArtifactUri, trained.ArtifactSha256, cancellationToken);
+        var bytes = await http.GetVerifiedBytesAsync(trained.ArtifactUri, trained.ArtifactSha256, cancellationToken);
 
         var versions = await db.Versions.Where(v => v.ModelName == trained.ModelName).ToListAsync(cancellationToken);
         var champion = versions.FirstOrDefault(v => v.Stage == VersionStage.Production);

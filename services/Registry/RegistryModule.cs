@@ -13,8 +13,7 @@ public static class RegistryModule
         builder.AddPlatformDbContext<TBuilder, RegistryDbContext>("registrydb");
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<PromotionPolicy>();
-        builder.Services.AddScoped<ModelRegistrar>();
-        builder.Services.AddHttpClient<ArtifactDownloader>();
+        builder.Services.AddHttpClient<ModelRegistrar>();
         return builder;
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Platform.Ml.Models;
 
@@ -23,9 +22,7 @@ public sealed class ChampionEvaluator(HttpClient http, IOptions<TrainingOptions>
         var champion = model?.Versions.FirstOrDefault(v => v.Version == model.ProductionVersion);
         if (champion is null) return new Evaluation(null, null);
 
-        var bytes = await http.GetByteArrayAsync(champion.ArtifactUri, cancellationToken);
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), champion.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"The artifact of {modelName} v{champion.Version} does not match its SHA-256.");
+        var bytes = await http.GetVerifiedBytesAsync(champion.ArtifactUri, champion.ArtifactSha256, cancellationToken);
 
         try
         {

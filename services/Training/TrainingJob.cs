@@ -126,10 +126,7 @@ public sealed class TrainingJob(
 
     private async Task<Table> DownloadAsync(DatasetPointer dataset, CancellationToken cancellationToken)
     {
-        var bytes = await http.GetByteArrayAsync(dataset.ContentUri, cancellationToken);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(sha, dataset.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Dataset {dataset.DatasetName} v{dataset.DatasetVersion} does not match its SHA-256 ({sha}).");
+        var bytes = await http.GetVerifiedBytesAsync(new Uri(dataset.ContentUri), dataset.Sha256, cancellationToken);
         using var stream = new MemoryStream(bytes, writable: false);
         return CsvTableReader.Read(stream);
     }

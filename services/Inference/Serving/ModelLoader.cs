@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
 using Platform.Ml.Data;
 using Platform.Ml.Models;
 
@@ -36,10 +35,7 @@ public sealed class ModelLoader(HttpClient http, ModelCatalog catalog, ILogger<M
     /// <summary>A ready-to-serve version (downloaded, checked, warmed) that is not in the catalog: for swaps and pinned versions.</summary>
     public async Task<ServedModel> BuildAsync(ModelToLoad model, CancellationToken cancellationToken)
     {
-        var bytes = await http.GetByteArrayAsync(model.ArtifactUri, cancellationToken);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(sha, model.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"Artifact of {model.Name} v{model.Version} has SHA-256 {sha}, expected {model.ArtifactSha256}.");
+        var bytes = await http.GetVerifiedBytesAsync(model.ArtifactUri, model.ArtifactSha256, cancellationToken);
 
         var scorer = OnnxScorer.Load(bytes);
         try

@@ -78,7 +78,7 @@ public sealed class PinnedModels(ModelCatalog catalog, IServiceScopeFactory scop
         var loader = scope.ServiceProvider.GetRequiredService<ModelLoader>();
         try
         {
-            var model = await loader.BuildAsync(new ModelToLoad(name, version, found.PromotedAt ?? DateTimeOffset.MinValue, found.ArtifactUri, found.ArtifactSha256), CancellationToken.None);
+            var model = await loader.BuildAsync(found.ToLoad(name), CancellationToken.None);
             logger.LogInformation("{Model} v{Version} loaded on demand (pinned)", name, version);
             return model;
         }
@@ -107,4 +107,8 @@ public sealed class PinnedModels(ModelCatalog catalog, IServiceScopeFactory scop
 }
 
 /// <summary>What the Registry says about one version (the fields Inference needs).</summary>
-public sealed record RegistryVersion(int Version, Uri ArtifactUri, string ArtifactSha256, DateTimeOffset? PromotedAt);
+public sealed record RegistryVersion(int Version, Uri ArtifactUri, string ArtifactSha256, DateTimeOffset? PromotedAt)
+{
+    /// <summary>A version never promoted (only pinned) sorts before every promotion.</summary>
+    public ModelToLoad ToLoad(string modelName) => new(modelName, Version, PromotedAt ?? DateTimeOffset.MinValue, ArtifactUri, ArtifactSha256);
+}

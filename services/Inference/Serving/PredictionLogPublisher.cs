@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
@@ -8,6 +9,9 @@ namespace Platform.Inference.Serving;
 /// <summary>Drains the prediction log in batches per model version and publishes them as <c>PredictionsLogged</c>.</summary>
 public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions<InferenceOptions> options, ILogger<PredictionLogPublisher> logger) : BackgroundService
 {
+    private static readonly Counter<long> FailedRows = PlatformTelemetry.Meter.CreateCounter<long>(
+        "platform.inference.log.failed", description: "Logged predictions lost because the broker refused the batch");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -45,7 +49,7 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
             {
                 // The broker is away: these rows are lost (and counted); serving goes on regardless.
                 logger.LogWarning(ex, "Could not publish {Count} logged predictions", pending.Count);
-                PlatformTelemetry.Meter.CreateCounter<long>("platform.inference.log.failed").Add(pending.Count);
+                FailedRows.Add(pending.Count);
                 pending.Clear();
             }
         }

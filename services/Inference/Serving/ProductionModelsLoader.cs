@@ -45,15 +45,13 @@ public sealed class ProductionModelsLoader(
         foreach (var model in models)
         {
             var production = model.Versions.First(v => v.Version == model.ProductionVersion);
-            await loader.LoadAsync(new ModelToLoad(model.Name, production.Version, production.PromotedAt ?? DateTimeOffset.MinValue, production.ArtifactUri, production.ArtifactSha256), cancellationToken);
+            await loader.LoadAsync(production.ToLoad(model.Name), cancellationToken);
         }
 
         logger.LogInformation("Loaded {Count} production models at start-up", models.Count);
     }
 
-    private sealed record RegisteredModel(string Name, int? ProductionVersion, List<RegisteredVersion> Versions);
-
-    private sealed record RegisteredVersion(int Version, Uri ArtifactUri, string ArtifactSha256, DateTimeOffset? PromotedAt);
+    private sealed record RegisteredModel(string Name, int? ProductionVersion, List<RegistryVersion> Versions);
 }
 
 public sealed class ModelsLoadedCheck(IEnumerable<IHostedService> hosted) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
