@@ -42,6 +42,7 @@ builder.AddProject<Projects.Platform_Monitoring>("monitoring")
     .WithReference(monitoringDb).WaitFor(monitoringDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(ingestion)
+    .WithReference(registry) // reconciles its references with the production versions
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

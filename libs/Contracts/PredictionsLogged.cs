@@ -17,12 +17,31 @@ public sealed record PredictionsLogged(
     DateTimeOffset From,
     DateTimeOffset To);
 
+/// <param name="Numeric">The numeric inputs, always finite: a missing one is 0 here and listed in <paramref name="MissingNumeric"/>.</param>
+/// <param name="Categorical">The categorical inputs; null where the input was missing.</param>
 /// <param name="Output">The regression value, or the predicted class label for classifiers.</param>
 /// <param name="Confidence">The top-class probability for classifiers; null for regression.</param>
+/// <param name="MissingNumeric">
+/// The positions in <paramref name="Numeric"/> whose input was missing (null in the request, replaced by the model's
+/// imputation): a mask, because JSON has no NaN and a NaN would make the whole batch unserialisable. Null (the
+/// default, and what producers before this field send) means none was missing.
+/// </param>
 public sealed record LoggedPrediction(
     Guid PredictionId,
     DateTimeOffset At,
     double[] Numeric,
     string?[] Categorical,
     string Output,
-    double? Confidence);
+    double? Confidence,
+    int[]? MissingNumeric = null)
+{
+    /// <summary>The numeric inputs with missing ones as NaN (how the ML code spells missing).</summary>
+    public double[] NumericWithMissing()
+    {
+        if (MissingNumeric is not { Length: > 0 }) return Numeric;
+        var values = (double[])Numeric.Clone();
+        foreach (var index in MissingNumeric)
+            if ((uint)index < (uint)values.Length) values[index] = double.NaN;
+        return values;
+    }
+}

@@ -14,7 +14,8 @@ public static class InferenceModule
         builder.Services.AddSingleton<PredictionLog>();
         builder.Services.AddHttpClient<ModelLoader>();
         builder.Services.AddSingleton<PinnedModels>();
-        builder.Services.AddHostedService<ProductionModelsLoader>();
+        builder.Services.AddSingleton<RegistryReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryReconciler>());
         builder.Services.AddHostedService<PredictionLogPublisher>();
         builder.Services.AddHealthChecks().AddCheck<ModelsLoadedCheck>("models-loaded", tags: [Extensions.ReadyTag]);
         return builder;

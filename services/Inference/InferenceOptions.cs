@@ -14,6 +14,13 @@ public sealed class InferenceOptions
     [Required]
     public Uri RegistryUrl { get; set; } = new("http://registry");
 
+    /// <summary>
+    /// How often the replica re-reads the Registry's production versions and loads, swaps or unloads to match: the
+    /// longest a promotion whose event this replica missed (broker restart, disconnection) goes unserved. 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     [Range(1, 100_000)]
     public int MaxBatchRows { get; set; } = 1000;
 

@@ -17,6 +17,7 @@ public sealed class DriftMetrics
     private readonly Counter<long> _windows;
     private readonly Counter<long> _events;
     private readonly Counter<long> _feedback;
+    private readonly Counter<long> _unattributed;
 
     public DriftMetrics() : this(Microsoft.Extensions.Hosting.PlatformTelemetry.Meter) { }
 
@@ -25,6 +26,8 @@ public sealed class DriftMetrics
         _windows = meter.CreateCounter<long>("platform.monitoring.windows", description: "Windows checked (tag kind: data or concept)");
         _events = meter.CreateCounter<long>("platform.monitoring.drift_events", description: "DriftDetected events published (tag kind)");
         _feedback = meter.CreateCounter<long>("platform.monitoring.feedback", description: "Actual values received for logged predictions");
+        _unattributed = meter.CreateCounter<long>("platform.monitoring.rows.unattributed",
+            description: "Logged predictions of a version that is not the production one, even after asking the Registry (tags model, version)");
         meter.CreateObservableGauge("platform.monitoring.feature_drift_score",
             () => _features.Select(f => Measure(f.Value.Statistic, f.Key)),
             description: "Latest window's test statistic per feature (KS D, or chi-square X²)");
@@ -64,6 +67,8 @@ public sealed class DriftMetrics
     public void EventPublished(string model, string kind) => _events.Add(1, new("model", model), new("kind", kind));
 
     public void FeedbackReceived(int count) => _feedback.Add(count);
+
+    public void Unattributed(string model, int version, int rows) => _unattributed.Add(rows, new("model", model), new("version", version));
 
     private static Measurement<double> Measure(double value, (string Model, string Feature) key) =>
         new(value, new("model", key.Model), new("feature", key.Feature));

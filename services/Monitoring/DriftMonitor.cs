@@ -18,18 +18,14 @@ namespace Platform.Monitoring;
 /// The outputs are kept too, for the live-quality check on feedback (<see cref="QualityMonitor"/>).
 /// </summary>
 public sealed class DriftMonitor(
-    MonitoringDbContext db, DriftAlarm alarm, QualityMonitor quality, DriftMetrics metrics, WindowGate gate,
+    MonitoringDbContext db, DriftAlarm alarm, QualityMonitor quality, DriftMetrics metrics, WindowGate gate, ReferenceReconciler reconciler,
     IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<DriftMonitor> logger)
 {
     public async Task AddAsync(PredictionsLogged batch, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(cancellationToken);
-        var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
-        if (reference is null || reference.Version != batch.Version)
-        {
-            logger.LogDebug("Ignoring {Rows} rows of {Model} v{Version}: not the version with a reference", batch.Predictions.Count, batch.ModelName, batch.Version);
-            return;
-        }
+        var reference = await ReferenceOfAsync(batch, cancellationToken);
+        if (reference is null) return;
 
         if (batch.Predictions.Count == 0) return;
         // Outputs outlive windows (they wait for feedback), so they tell whether this batch was seen before.
@@ -43,7 +39,7 @@ public sealed class DriftMonitor(
                 ModelName = batch.ModelName,
                 Version = batch.Version,
                 PredictionId = prediction.PredictionId,
-                NumericJson = JsonSerializer.Serialize(prediction.Numeric),
+                NumericJson = JsonSerializer.Serialize(prediction.NumericWithMissing(), ReferenceLoader.Json),
                 CategoricalJson = JsonSerializer.Serialize(prediction.Categorical),
                 Confidence = prediction.Confidence,
                 At = prediction.At,
@@ -63,6 +59,32 @@ public sealed class DriftMonitor(
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
         // Feedback may have arrived before this batch: its predictions can complete a quality window now.
         await quality.CheckAsync(reference, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reference of the batch's version. A version without one may be a promotion whose event was missed: the
+    /// Registry is asked (at most once per model per reconcile interval) before the rows are given up. Rows that still
+    /// belong to no reference (the version is not in production) are counted and logged, never dropped silently.
+    /// </summary>
+    private async Task<ReferenceSet?> ReferenceOfAsync(PredictionsLogged batch, CancellationToken cancellationToken)
+    {
+        var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
+        if (reference?.Version == batch.Version) return reference;
+
+        if (await reconciler.ReconcileModelAsync(batch.ModelName, cancellationToken))
+        {
+            reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
+            if (reference?.Version == batch.Version) return reference;
+        }
+
+        metrics.Unattributed(batch.ModelName, batch.Version, batch.Predictions.Count);
+        // Rows of the version just replaced are expected for a moment after a promotion; later they mean a replica
+        // serves a version that is not in production.
+        var justMoved = reference is not null && clock.GetUtcNow() - reference.PromotedAt < options.Value.ReconcileInterval;
+        logger.Log(justMoved ? LogLevel.Information : LogLevel.Warning,
+            "{Rows} rows of {Model} v{Version} not monitored: the production reference is {Held}",
+            batch.Predictions.Count, batch.ModelName, batch.Version, reference is null ? "none" : $"v{reference.Version}");
+        return null;
     }
 
     /// <summary>
@@ -170,7 +192,7 @@ public sealed class DriftMonitor(
 
     private static Table CurrentTable(ReferenceColumns columns, List<WindowRow> rows)
     {
-        var numeric = rows.Select(r => JsonSerializer.Deserialize<double[]>(r.NumericJson)!).ToArray();
+        var numeric = rows.Select(r => JsonSerializer.Deserialize<double[]>(r.NumericJson, ReferenceLoader.Json)!).ToArray();
         var categorical = rows.Select(r => JsonSerializer.Deserialize<string?[]>(r.CategoricalJson)!).ToArray();
         return new Table(
             columns.NumericFeatures.Select((n, i) => TableColumn.Numeric(n, numeric.Select(v => v[i]).ToArray()))

@@ -20,6 +20,9 @@ public static class MonitoringModule
         builder.Services.AddHostedService<WindowSweeper>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient<ReferenceLoader>();
+        builder.Services.AddHttpClient(nameof(ReferenceReconciler));
+        builder.Services.AddSingleton<ReferenceReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReferenceReconciler>());
         return builder;
     }
 

@@ -58,4 +58,15 @@ public sealed class MonitoringOptions
     public TimeSpan OutputRetention { get; set; } = TimeSpan.FromDays(7);
 
     public int Seed { get; set; } = 42;
+
+    /// <summary>Where the Registry answers (its production versions are what references are reconciled with).</summary>
+    [Required]
+    public Uri RegistryUrl { get; set; } = new("http://registry");
+
+    /// <summary>
+    /// How often references are reconciled with the Registry's production versions, and the least time between two
+    /// on-demand checks of one model (a batch from a version without a reference): 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
@@ -15,12 +16,14 @@ namespace Platform.Monitoring;
 /// </summary>
 public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOptions<MonitoringOptions> options, ILogger<ReferenceLoader> logger)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>A missing value in the training data is NaN in the sampled columns: written as the string "NaN", not refused.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    public async Task LoadAsync(ModelPromoted promoted, CancellationToken cancellationToken)
+    /// <summary>Loads the promoted version's reference; false when the one held is of a later promotion (a late or repeated event).</summary>
+    public async Task<bool> LoadAsync(ModelPromoted promoted, CancellationToken cancellationToken)
     {
         var current = await db.References.FirstOrDefaultAsync(r => r.ModelName == promoted.ModelName, cancellationToken);
-        if (current is not null && current.PromotedAt >= promoted.PromotedAt) return;
+        if (current is not null && current.PromotedAt >= promoted.PromotedAt) return false;
 
         // Spooled to a temporary file: the profile and the table each need a pass over the bytes.
         await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
@@ -60,6 +63,7 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Reference of {Model} v{Version}: {Rows} rows of {Dataset} v{DatasetVersion}",
             promoted.ModelName, promoted.Version, rows.Length, promoted.DatasetName, promoted.DatasetVersion);
+        return true;
     }
 
     /// <summary>All rows when they fit, otherwise a seeded uniform sample (partial Fisher–Yates), in row order.</summary>

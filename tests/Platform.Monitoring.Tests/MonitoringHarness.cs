@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -49,11 +50,21 @@ public sealed class MonitoringHarness : IAsyncDisposable
         services.AddScoped<DriftMonitor>();
         services.AddScoped(sp => new ReferenceLoader(new HttpClient(new CsvHandler(TrainingCsv())), sp.GetRequiredService<MonitoringDbContext>(),
             sp.GetRequiredService<IOptions<MonitoringOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReferenceLoader>>()));
+        services.AddSingleton<ReferenceReconciler>();
+        services.AddHttpClient(nameof(ReferenceReconciler)).ConfigurePrimaryHttpMessageHandler(() => new RegistryHandler(this));
         _services = services.BuildServiceProvider();
 
         using var scope = _services.CreateScope();
         scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Database.EnsureCreated();
     }
+
+    /// <summary>The version the stub Registry says is in production (null: it does not know the model).</summary>
+    public int? RegistryProduction { get; set; }
+
+    /// <summary>How many times the stub Registry was asked.</summary>
+    public int RegistryCalls => _registryCalls;
+
+    private int _registryCalls;
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     public Meter Meter { get; }
@@ -70,14 +81,19 @@ public sealed class MonitoringHarness : IAsyncDisposable
     }
 
     /// <summary>Logs <paramref name="rows"/> predictions of <paramref name="version"/>, every feature shifted by <paramref name="shift"/> standard deviations.</summary>
+    /// <param name="missing">Feature positions whose value is missing in every row (0 in the array, listed in the mask).</param>
     public async Task<Guid[]> LogAsync(int version, int rows, double shift = 0, Func<int, string>? output = null, Func<int, double?>? confidence = null,
-        Guid[]? ids = null)
+        Guid[]? ids = null, int[]? missing = null)
     {
         var predictions = Enumerable.Range(0, rows).Select(i => new LoggedPrediction(ids?[i] ?? Guid.NewGuid(), Clock.GetUtcNow(),
-            Features.Select(_ => Normal(_random) + shift).ToArray(), [], output?.Invoke(i) ?? "0", confidence?.Invoke(i))).ToList();
+            Features.Select((_, f) => missing?.Contains(f) == true ? 0 : Normal(_random) + shift).ToArray(), [], output?.Invoke(i) ?? "0",
+            confidence?.Invoke(i), missing)).ToList();
         await SendAsync(new PredictionsLogged(Guid.NewGuid(), Model, version, "replica-1", Features, [], predictions, 0, Clock.GetUtcNow(), Clock.GetUtcNow()));
         return predictions.Select(p => p.PredictionId).ToArray();
     }
+
+    /// <summary>One periodic reconciliation pass with the stub Registry.</summary>
+    public async Task ReconcileAsync() => await _services.GetRequiredService<ReferenceReconciler>().ReconcileAllAsync(CancellationToken.None);
 
     public async Task SendAsync(PredictionsLogged batch)
     {
@@ -145,6 +161,31 @@ public sealed class MonitoringHarness : IAsyncDisposable
         await _connection.DisposeAsync();
         Meter.Dispose();
     }
+
+    /// <summary>Answers GET /models/{name} and /models?stage=production as the Registry does, from <see cref="RegistryProduction"/>.</summary>
+    private sealed class RegistryHandler(MonitoringHarness harness) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref harness._registryCalls);
+            var models = harness.RegistryProduction is { } version ? new[] { harness.RegisteredModel(version) } : [];
+            var list = request.RequestUri!.Query.Contains("stage=production", StringComparison.Ordinal);
+            if (!list && models.Length == 0) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = list ? JsonContent.Create(models, options: Web) : JsonContent.Create(models[0], options: Web),
+            });
+        }
+    }
+
+    private RegisteredModelResponse RegisteredModel(int version) => new(Model, version,
+    [
+        new ModelVersionResponse(Model, version, "production", TaskNames.Regression, "target", "sdca",
+            Features.Select(f => new ColumnInfo(f, "numeric")).ToList(), null, "r2", true, 0.5,
+            new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }, new Uri("http://registry/artifact"), "sha", 1,
+            new LineageResponse("synthetic", 1, "sha", new Uri("http://ingestion/datasets/synthetic/versions/1/content"), Guid.NewGuid(), "dataset"),
+            "promoted", Clock.GetUtcNow(), Clock.GetUtcNow()),
+    ]);
 
     private sealed class CsvHandler(string csv) : HttpMessageHandler
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Platform.Contracts;
 using Platform.Inference.Serving;
 using Platform.Ml;
 
@@ -21,7 +22,8 @@ public sealed record PredictResponse(string Model, int Version, object[] Predict
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ModelSignature))]
-[JsonSerializable(typeof(RegistryVersion))]
+[JsonSerializable(typeof(ModelVersionResponse))]
+[JsonSerializable(typeof(List<RegisteredModelResponse>))]
 [JsonSerializable(typeof(ServerLiveResponse))]
 [JsonSerializable(typeof(PredictResponse))]
 public sealed partial class InferenceJsonContext : JsonSerializerContext;

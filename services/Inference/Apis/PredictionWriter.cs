@@ -126,11 +126,21 @@ public static class PredictionWriter
         var inputs = model.Signature.Inputs;
         var numbers = new double[model.NumericFeatures.Length];
         var texts = new string?[model.CategoricalFeatures.Length];
+        List<int>? missing = null;
         int n = 0, t = 0;
         for (var f = 0; f < inputs.Count; f++)
         {
-            if (inputs[f].Kind == ColumnKind.Categorical) texts[t++] = batch.Text(f, row);
-            else numbers[n++] = batch.Number(f, row);
+            if (inputs[f].Kind == ColumnKind.Categorical)
+            {
+                texts[t++] = batch.Text(f, row);
+                continue;
+            }
+
+            // A null input the model imputes is NaN in the batch: logged as missing (a mask), never as a NaN.
+            var number = batch.Number(f, row);
+            if (double.IsFinite(number)) numbers[n] = number;
+            else (missing ??= []).Add(n);
+            n++;
         }
 
         var regression = model.Signature.Task == MlTask.Regression;
@@ -140,11 +150,11 @@ public static class PredictionWriter
         {
             var max = probabilities[0];
             foreach (var p in probabilities) max = Math.Max(max, p);
-            confidence = max;
+            if (double.IsFinite(max)) confidence = max;
         }
 
         log.Write(new PredictionRecord(model.Name, model.Version, model.NumericFeatures, model.CategoricalFeatures,
-            new LoggedPrediction(id, now, numbers, texts, output, confidence)));
+            new LoggedPrediction(id, now, numbers, texts, output, confidence, missing?.ToArray())));
     }
 
     private static Utf8JsonWriter Writer(PooledBufferWriter body)

@@ -37,7 +37,11 @@ public sealed class ModelPromotedConsumerDefinition : ConsumerDefinition<ModelPr
 {
     public ModelPromotedConsumerDefinition()
     {
-        // A temporary queue per replica (auto-deleted when it stops): fan-out, not competing consumers.
+        // A temporary queue per replica (auto-deleted when it stops): fan-out, not competing consumers. A promotion
+        // published while a replica is disconnected (broker restart, the replica's own restart) never reaches it;
+        // RegistryReconciler catches that up within Inference:ReconcileInterval. A durable queue per replica would
+        // need a stable replica identity and leave orphaned queues behind scaled-down replicas: reconciliation is
+        // needed anyway (a replica that starts after a promotion), so it is the one mechanism relied on.
         Endpoint(endpoint =>
         {
             endpoint.InstanceId = $"{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();

@@ -25,6 +25,14 @@ public sealed class ModelCatalog
 
     public ServedModel? Current(string name) => _models.TryGetValue(name, out var model) ? model : null;
 
+    /// <summary>Takes a model out of service (it is retired: requests in flight finish on it), if it is still the one served.</summary>
+    public bool Remove(ServedModel model)
+    {
+        if (!_models.TryRemove(KeyValuePair.Create(model.Name, model))) return false;
+        model.Retire();
+        return true;
+    }
+
     /// <summary>
     /// Puts a warmed-up model in service and retires the one it replaces. A promotion older than the one served
     /// (a late or redelivered event) changes nothing; a rollback is a newer promotion of an older version.

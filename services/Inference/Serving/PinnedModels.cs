@@ -71,14 +71,14 @@ public sealed class PinnedModels(ModelCatalog catalog, IServiceScopeFactory scop
         using var response = await http.GetAsync(new Uri(options.Value.RegistryUrl, $"models/{Uri.EscapeDataString(name)}/versions/{version}"));
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
-        var found = await response.Content.ReadFromJsonAsync(Apis.InferenceJsonContext.Default.RegistryVersion)
+        var found = await response.Content.ReadFromJsonAsync(Apis.InferenceJsonContext.Default.ModelVersionResponse)
             ?? throw new InvalidDataException($"The Registry answered no body for {name} v{version}.");
 
         await using var scope = scopes.CreateAsyncScope();
         var loader = scope.ServiceProvider.GetRequiredService<ModelLoader>();
         try
         {
-            var model = await loader.BuildAsync(found.ToLoad(name), CancellationToken.None);
+            var model = await loader.BuildAsync(RegistryReconciler.ToLoad(name, found), CancellationToken.None);
             logger.LogInformation("{Model} v{Version} loaded on demand (pinned)", name, version);
             return model;
         }
@@ -104,11 +104,4 @@ public sealed class PinnedModels(ModelCatalog catalog, IServiceScopeFactory scop
             }
         }
     }
-}
-
-/// <summary>What the Registry says about one version (the fields Inference needs).</summary>
-public sealed record RegistryVersion(int Version, Uri ArtifactUri, string ArtifactSha256, DateTimeOffset? PromotedAt)
-{
-    /// <summary>A version never promoted (only pinned) sorts before every promotion.</summary>
-    public ModelToLoad ToLoad(string modelName) => new(modelName, Version, PromotedAt ?? DateTimeOffset.MinValue, ArtifactUri, ArtifactSha256);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using MassTransit;
+using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 
@@ -10,7 +12,7 @@ namespace Platform.Inference.Serving;
 public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions<InferenceOptions> options, ILogger<PredictionLogPublisher> logger) : BackgroundService
 {
     private static readonly Counter<long> FailedRows = PlatformTelemetry.Meter.CreateCounter<long>(
-        "platform.inference.log.failed", description: "Logged predictions lost because the broker refused the batch");
+        "platform.inference.log.failed", description: "Logged predictions lost: the broker refused their batch (reason publish) or they could not be serialised (reason unserialisable)");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,27 +49,70 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
             }
             catch (Exception ex)
             {
-                // The broker is away: these rows are lost (and counted); serving goes on regardless.
                 logger.LogWarning(ex, "Could not publish {Count} logged predictions", pending.Count);
-                FailedRows.Add(pending.Count);
+                FailedRows.Add(pending.Count, new KeyValuePair<string, object?>("reason", "publish"));
                 pending.Clear();
             }
         }
     }
 
+    /// <summary>
+    /// One <c>PredictionsLogged</c> per model version. A batch the broker refuses loses only its own rows; a batch that
+    /// cannot be serialised is searched for the rows that break it, which are dropped (counted, logged), and the rest
+    /// is published: one bad row never costs the other rows or models of a flush.
+    /// </summary>
     private async Task PublishAsync(List<PredictionRecord> records, string replica, CancellationToken cancellationToken)
     {
         var dropped = log.TakeDropped();
         foreach (var group in records.GroupBy(r => (r.Model, r.Version)))
         {
-            // A batch starts its own trace: drift found in it leads to a retrain that is one trace from here.
-            Activity.Current = null;
-            using var activity = PlatformTelemetry.Source.StartActivity($"log predictions {group.Key.Model}", ActivityKind.Producer, parentContext: default);
+            var rows = group.Select(r => r.Prediction).ToList();
             var first = group.First();
-            var rows = group.Select(r => r.Prediction).ToArray();
-            await bus.Publish(new PredictionsLogged(Guid.NewGuid(), group.Key.Model, group.Key.Version, replica,
-                first.NumericFeatures, first.CategoricalFeatures, rows, dropped, rows.Min(r => r.At), rows.Max(r => r.At)), cancellationToken);
-            dropped = 0;
+            try
+            {
+                try
+                {
+                    await PublishGroupAsync(first, rows, dropped, replica, cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && RemoveUnserialisable(rows) is > 0 and var bad)
+                {
+                    FailedRows.Add(bad, new KeyValuePair<string, object?>("reason", "unserialisable"));
+                    logger.LogError(ex, "Dropped {Bad} logged predictions of {Model} v{Version} that cannot be serialised; publishing the other {Count}",
+                        bad, group.Key.Model, group.Key.Version, rows.Count);
+                    if (rows.Count > 0) await PublishGroupAsync(first, rows, dropped, replica, cancellationToken);
+                }
+
+                dropped = 0;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The broker is away: these rows are lost (and counted); serving goes on regardless, and so do the other groups.
+                logger.LogWarning(ex, "Could not publish {Count} logged predictions of {Model} v{Version}", rows.Count, group.Key.Model, group.Key.Version);
+                FailedRows.Add(rows.Count, new KeyValuePair<string, object?>("reason", "publish"));
+            }
         }
     }
+
+    private async Task PublishGroupAsync(PredictionRecord first, List<LoggedPrediction> rows, long dropped, string replica, CancellationToken cancellationToken)
+    {
+        // A batch starts its own trace: drift found in it leads to a retrain that is one trace from here.
+        Activity.Current = null;
+        using var activity = PlatformTelemetry.Source.StartActivity($"log predictions {first.Model}", ActivityKind.Producer, parentContext: default);
+        await bus.Publish(new PredictionsLogged(Guid.NewGuid(), first.Model, first.Version, replica,
+            first.NumericFeatures, first.CategoricalFeatures, rows.ToArray(), dropped, rows.Min(r => r.At), rows.Max(r => r.At)), cancellationToken);
+    }
+
+    /// <summary>Removes the rows the bus's serializer refuses; returns how many.</summary>
+    internal static int RemoveUnserialisable(List<LoggedPrediction> rows) => rows.RemoveAll(row =>
+    {
+        try
+        {
+            JsonSerializer.Serialize(row, SystemTextJsonMessageSerializer.Options);
+            return false;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            return true;
+        }
+    });
 }

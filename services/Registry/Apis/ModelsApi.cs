@@ -7,17 +7,6 @@ using Platform.Registry.Model;
 
 namespace Platform.Registry.Apis;
 
-public sealed record LineageResponse(string Dataset, int DatasetVersion, string DatasetSha256, Uri DatasetContentUri, Guid RunId, string Trigger);
-
-public sealed record ModelVersionResponse(
-    string Model, int Version, string Stage, string Task, string Target, string Trainer,
-    IReadOnlyList<ColumnInfo> Inputs, IReadOnlyList<string>? ClassLabels,
-    string PrimaryMetric, bool HigherIsBetter, double HoldoutMetric, IReadOnlyDictionary<string, double> Metrics,
-    Uri ArtifactUri, string ArtifactSha256, long ArtifactSizeBytes, LineageResponse Lineage, string Decision,
-    DateTimeOffset CreatedAt, DateTimeOffset? PromotedAt);
-
-public sealed record RegisteredModelResponse(string Name, int? ProductionVersion, IReadOnlyList<ModelVersionResponse> Versions);
-
 public sealed record AuditResponse(string Action, int? FromVersion, int? ToVersion, string Reason, DateTimeOffset At);
 
 public sealed record PromoteRequest(string? Reason);
