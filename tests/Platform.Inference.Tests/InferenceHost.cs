@@ -33,6 +33,13 @@ public sealed class InferenceHost : IAsyncLifetime
     /// <summary>Artifacts the fake Registry holds, by model and version.</summary>
     public ConcurrentDictionary<(string Model, int Version), byte[]> Artifacts { get; } = new();
 
+    /// <summary>What the fake Registry lists as production (a test may move it without publishing an event).</summary>
+    public ConcurrentDictionary<string, (int Version, DateTimeOffset PromotedAt)> Production { get; } = new(StringComparer.Ordinal)
+    {
+        ["iris"] = (1, FirstPromotion),
+        ["diabetes"] = (1, FirstPromotion),
+    };
+
     public Uri Url { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
     public IServiceProvider Services => _app!.Services;
@@ -94,11 +101,11 @@ public sealed class InferenceHost : IAsyncLifetime
 
     private void MapFakeRegistry(WebApplication app)
     {
-        app.MapGet("/registry/models", () => Results.Json(new[] { "iris", "diabetes" }.Select(name => new
+        app.MapGet("/registry/models", () => Results.Json(Production.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new
         {
-            name,
-            productionVersion = 1,
-            versions = new[] { new { version = 1, artifactUri = ArtifactUri(name, 1), artifactSha256 = Sha(name, 1), promotedAt = FirstPromotion } },
+            name = p.Key,
+            productionVersion = p.Value.Version,
+            versions = new[] { new { version = p.Value.Version, artifactUri = ArtifactUri(p.Key, p.Value.Version), artifactSha256 = Sha(p.Key, p.Value.Version), promotedAt = p.Value.PromotedAt } },
         })));
         app.MapGet("/registry/models/{name}/versions/{version:int}", (string name, int version) => Artifacts.ContainsKey((name, version))
             ? Results.Json(new { version, artifactUri = ArtifactUri(name, version), artifactSha256 = Sha(name, version), promotedAt = (DateTimeOffset?)null })

@@ -81,6 +81,7 @@ public sealed class OnnxScorerTests
         using var scorer = OnnxScorer.Load(model.ToByteArray());
         Assert.Equal(MlTask.Regression, scorer.Signature.Task);
         Assert.Equal([("x", ColumnKind.Numeric), ("city", ColumnKind.Categorical)], scorer.Signature.Inputs.Select(i => (i.Name, i.Kind)));
+        Assert.All(scorer.Signature.Inputs, i => Assert.False(i.AllowsMissing));
 
         var rows = new Table([TableColumn.Numeric("x", [1.5, -2]), TableColumn.Categorical("city", ["Oslo", null])]);
         Assert.Equal([3.0, -4.0], scorer.Score(rows).Values!);

@@ -28,7 +28,8 @@ internal static class ForeignModel
     {
         var inputs = session.InputMetadata.Select(pair => Bind(pair.Key, pair.Value)).ToArray();
         var features = inputs.SelectMany(i => i.Columns.Select(c =>
-            new FeatureSpec(c, i.ElementType == typeof(string) ? ColumnKind.Categorical : ColumnKind.Numeric))).ToArray();
+            // Nothing says a foreign graph replaces missing values (a NaN would come out as a NaN prediction): null is refused.
+            new FeatureSpec(c, i.ElementType == typeof(string) ? ColumnKind.Categorical : ColumnKind.Numeric, AllowsMissing: false))).ToArray();
 
         var outputs = session.OutputMetadata.ToArray();
         var label = outputs.FirstOrDefault(o => o.Value.IsTensor && (o.Value.ElementType == typeof(string) || o.Value.ElementType == typeof(long)));

@@ -14,7 +14,8 @@ public sealed class ModelLoader(HttpClient http, ModelCatalog catalog, ILogger<M
 
     public async Task<bool> LoadAsync(ModelToLoad model, CancellationToken cancellationToken)
     {
-        if (catalog.Current(model.Name) is { } current && current.Version == model.Version) return false;
+        // The same version, or an older promotion than the one served (a late event, a Registry read that raced one): nothing to build.
+        if (catalog.Current(model.Name) is { } current && (current.Version == model.Version || current.PromotedAt > model.PromotedAt)) return false;
 
         using var activity = PlatformTelemetry.Source.StartActivity($"swap {model.Name}");
         activity?.SetTag("platform.model", model.Name);

@@ -1,0 +1,66 @@
+using Platform.Contracts;
+
+namespace Platform.Contracts.Tests;
+
+/// <summary>
+/// A realistic instance of every contract, with its optional parts both set and missing (null lists and versions, a
+/// missing numeric input): what services actually publish and read.
+/// </summary>
+public static class ContractSamples
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 1, 18, 30, 15, 123, TimeSpan.Zero);
+    private static readonly Guid Run = Guid.Parse("0193a4f0-5c1e-7d2a-9b3c-4d5e6f708192");
+    private static readonly Uri Content = new("http://ingestion/datasets/diabetes/versions/3/content");
+    private static readonly Uri Artifact = new("http://registry/models/diabetes/versions/2/artifact");
+    private const string Sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    private static readonly ColumnInfo[] Columns =
+    [
+        new("age", "numeric"),
+        new("smoker", "boolean"),
+        new("region", "categorical", ["north", "south", "east"]),
+    ];
+
+    private static readonly Dictionary<string, double> Metrics = new() { ["r2"] = 0.456, ["rmse"] = 53.9, ["mae"] = 43.2 };
+
+    public static IEnumerable<object> All()
+    {
+        yield return new DatasetUploaded(Guid.NewGuid(), "diabetes", 3, Sha, 353, "target", TaskNames.Regression, Columns, Content, At);
+        yield return new SubmitDataset(Guid.NewGuid(), "diabetes", "target", TaskNames.Regression, "age,target\n0.05,151\n", null);
+        yield return new SubmitDataset(Guid.NewGuid(), "diabetes", null, null, null, Content, Append: true, NewSchema: false);
+        yield return new DatasetAccepted(Guid.NewGuid(), "diabetes", 3, Sha, 353, true, 2, At);
+        yield return new DatasetRejected(Guid.NewGuid(), "diabetes",
+            [new RejectionReason("not-a-number", "Row 12, column 'bmi': 'n/a?' is not a number.", "bmi", 12, 13), new RejectionReason("missing-target", "No column 'target'.")],
+            2, At);
+        yield return new ModelTrained(Run, "diabetes", "diabetes", 3, Sha, Content, TriggerNames.DatasetUploaded, TaskNames.Regression, "target",
+            "sdca", Columns, null, "r2", true, Metrics, null, null, Artifact, Sha, 18_432, At);
+        yield return new ModelTrained(Run, "iris", "iris", 1, Sha, Content, TriggerNames.Drift, TaskNames.Multiclass, "species",
+            "lightgbm", Columns, ["setosa", "versicolor", "virginica"], "macro_accuracy", true, Metrics, 1, 0.93, Artifact, Sha, 18_432, At);
+        yield return new ModelPromoted("diabetes", 2, 1, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 3, Content, "r2", 0.456,
+            "beats the champion", At, Metrics);
+        yield return new ModelPromoted("diabetes", 1, null, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 1, Content, "r2", 0.41,
+            "first version", At);
+        yield return new ModelRejected("diabetes", 3, Run, 2, "r2", 0.40, 0.456, "does not beat the champion", At);
+        yield return new ModelRejected("diabetes", 1, Run, null, "r2", 0.02, null, "below the floor 0.1", At);
+        yield return new ModelLoadFailed("diabetes", 3, 2, "inference-7f9c", "InvalidDataException: hash mismatch", At);
+        yield return new ModelLoadFailed("diabetes", 1, null, "inference-7f9c", "OnnxRuntimeException: bad graph", At);
+        yield return new TrainingFailed(Run, "diabetes", "diabetes", 3, TriggerNames.Manual, "constant target", At);
+        yield return new RetrainRequested("diabetes", "operator asked", At);
+        yield return new DriftDetected(Guid.NewGuid(), "diabetes", 2, 0.4, 0.3,
+            [new FeatureDrift("bmi", "ks", 0.31, 1.2e-9, true), new FeatureDrift("region", "chi-square", 2.1, 0.35, false)], 1000, At.AddHours(-1), At, At);
+        yield return new DriftDetected(Guid.NewGuid(), "diabetes", 2, 0.25, 0.2, [], 200, At.AddHours(-1), At, At, DriftKinds.Concept);
+        yield return new PredictionsLogged(Guid.NewGuid(), "diabetes", 2, "inference-7f9c", ["age", "smoker"], ["region"],
+        [
+            new LoggedPrediction(Guid.NewGuid(), At, [0.05, 1], ["north"], "151.2", null),
+            // age was null in the request (imputed by the model), region too.
+            new LoggedPrediction(Guid.NewGuid(), At, [0, 0], [null], "140.8", null, [0]),
+            new LoggedPrediction(Guid.NewGuid(), At, [0.02, 0], ["east"], "setosa", 0.97, []),
+        ], 12, At.AddSeconds(-1), At);
+        var version = new ModelVersionResponse("diabetes", 2, "production", TaskNames.Regression, "target", "sdca", Columns, null, "r2", true, 0.456,
+            Metrics, Artifact, Sha, 18_432, new LineageResponse("diabetes", 3, Sha, Content, Run, TriggerNames.DatasetUploaded), "beats the champion",
+            At.AddMinutes(-5), At);
+        yield return version;
+        yield return new RegisteredModelResponse("diabetes", 2, [version, version with { Version = 1, Stage = "archived", PromotedAt = null }]);
+        yield return new RegisteredModelResponse("iris", null, []);
+    }
+}
