@@ -30,6 +30,9 @@ public sealed class ServiceHosts : IAsyncDisposable
     private readonly List<WebApplication> _apps = [];
     private readonly string _dataPath;
 
+    private readonly Dictionary<string, string?> _settings = [];
+    private int _replicas;
+
     private ServiceHosts(string runId, string dataPath)
     {
         RunId = runId;
@@ -68,6 +71,7 @@ public sealed class ServiceHosts : IAsyncDisposable
 
         foreach (var (service, url) in hosts.Urls) settings[$"Services:{service}:http:0"] = url.ToString().TrimEnd('/');
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        foreach (var (key, value) in settings) hosts._settings[key] = value;
 
         await hosts.StartAsync("Platform.Ingestion", "ingestion", settings, b => b.AddIngestion(), bus => bus.AddIngestionConsumers(), app => app.MapIngestion());
         await hosts.StartAsync("Platform.Registry", "registry", settings, b => b.AddRegistry(), bus => bus.AddRegistryConsumers(), app => app.MapRegistry());
@@ -77,9 +81,31 @@ public sealed class ServiceHosts : IAsyncDisposable
         return hosts;
     }
 
-    private async Task StartAsync(
+    /// <summary>
+    /// One more replica of Inference or Monitoring (Monitoring with a database of its own), beside the suite's hosts, with
+    /// its own settings on top: for tests that cut one replica off the broker. Disposed by the test.
+    /// </summary>
+    public async Task<ServiceReplica> StartReplicaAsync(string service, IDictionary<string, string?> overrides)
+    {
+        var n = Interlocked.Increment(ref _replicas);
+        var url = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
+        var settings = new Dictionary<string, string?>(_settings);
+        if (service == "monitoring")
+            settings["ConnectionStrings:monitoringdb"] = new NpgsqlConnectionStringBuilder(settings["ConnectionStrings:monitoringdb"]) { Database = $"monitoringdb_{RunId}_{n}" }.ConnectionString;
+        foreach (var (key, value) in overrides) settings[key] = value;
+        var app = service switch
+        {
+            "inference" => await StartAsync("Platform.Inference", $"inference-{n}", settings, b => b.AddInference(), bus => bus.AddInferenceConsumers(), a => a.MapInference(), url),
+            "monitoring" => await StartAsync("Platform.Monitoring", $"monitoring-{n}", settings, b => b.AddMonitoring(), bus => bus.AddMonitoringConsumers(), a => a.MapMonitoring(), url),
+            _ => throw new ArgumentException($"No replicas of {service}.", nameof(service)),
+        };
+        _apps.Remove(app);
+        return new ServiceReplica(app, url);
+    }
+
+    private async Task<WebApplication> StartAsync(
         string applicationName, string service, Dictionary<string, string?> settings,
-        Action<WebApplicationBuilder> addModule, Action<IBusRegistrationConfigurator> addConsumers, Action<WebApplication> mapModule)
+        Action<WebApplicationBuilder> addModule, Action<IBusRegistrationConfigurator> addConsumers, Action<WebApplication> mapModule, Uri? url = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -88,7 +114,7 @@ public sealed class ServiceHosts : IAsyncDisposable
             ContentRootPath = Directory.CreateDirectory(Path.Combine(_dataPath, service)).FullName,
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls(Urls[service].ToString());
+        builder.WebHost.UseUrls((url ?? Urls[service]).ToString());
         builder.AddServiceDefaults();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         addModule(builder);
@@ -101,6 +127,7 @@ public sealed class ServiceHosts : IAsyncDisposable
         app.MapDefaultEndpoints();
         await app.StartAsync();
         _apps.Add(app);
+        return app;
     }
 
     /// <summary>Spans of one trace, each once (every host's exporter sees every span of this process).</summary>
@@ -130,5 +157,23 @@ public sealed class ServiceHosts : IAsyncDisposable
         {
             // A file still held open by a stopping host; the folder is under the temp path.
         }
+    }
+}
+
+/// <summary>An extra service replica a test started, and can cut off the broker.</summary>
+public sealed class ServiceReplica(WebApplication app, Uri url) : IAsyncDisposable
+{
+    public Uri Url { get; } = url;
+    public IServiceProvider Services => app.Services;
+
+    public HttpClient Client() => new() { BaseAddress = Url, Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>Disconnects this replica's bus: its temporary queues are deleted, and events published meanwhile never reach it.</summary>
+    public Task StopBusAsync() => app.Services.GetRequiredService<IBusControl>().StopAsync(TimeSpan.FromSeconds(10));
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync(TimeSpan.FromSeconds(10));
+        await app.DisposeAsync();
     }
 }
