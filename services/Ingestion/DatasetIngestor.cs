@@ -65,7 +65,8 @@ public sealed class DatasetIngestor(IngestionDbContext db, ContentStore store, I
             var early = CheckRequest(request, previous, contract, out var target, out var requestedTask);
             if (early is not null) return early;
 
-            var validation = await new DatasetValidator(store, options.Value.MaxLineBytes, options.Value.MaxReportedProblems, options.Value.MaxCategoriesInSchema)
+            var validation = await new DatasetValidator(store, options.Value.MaxLineBytes, options.Value.MaxReportedProblems, options.Value.MaxCategoriesInSchema,
+                    options.Value.NumericColumnShare)
                 .ValidateAsync(new ValidationRequest(staged, request.Append ? store.PathOf(previous!.Sha256) : null, contract, target!, options.Value.BadRows), cancellationToken);
             output = validation.Output;
             if (validation.Output is null) return IngestResult.Rejected(validation.Problems);

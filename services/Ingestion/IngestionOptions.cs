@@ -32,6 +32,14 @@ public sealed class IngestionOptions
     /// <summary>What a file with bad rows gets: rejected whole (the default), or stored without them.</summary>
     public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Reject;
 
+    /// <summary>
+    /// Without a schema contract (a first version, or schema=new), a column is numeric with bad values, not categorical,
+    /// when at least this share of its non-missing values parse as numbers (and not all do): 0.95, so one stray word in
+    /// twenty numbers is reported (reject) or its row dropped (drop policy). 1 turns the rule off.
+    /// </summary>
+    [Range(0.5, 1.0)]
+    public double NumericColumnShare { get; set; } = 0.95;
+
     /// <summary>How many problems a rejection lists in full; the total is always counted.</summary>
     [Range(1, 10_000)]
     public int MaxReportedProblems { get; set; } = 100;

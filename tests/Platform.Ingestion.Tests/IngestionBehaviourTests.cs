@@ -212,6 +212,46 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         Assert.True(none.HasProblem("no-rows"), none.ToString());
     }
 
+    [Fact]
+    public async Task A_mostly_numeric_first_version_is_numeric_and_the_drop_policy_drops_the_rows_with_stray_words()
+    {
+        var csv = "x,z,y\n" + string.Concat(Enumerable.Range(1, 40).Select(i => i switch
+        {
+            7 => "seven,a,7\n",
+            23 => "n.a.,b,23\n",
+            _ => $"{i}.5,{(i % 2 == 0 ? "a" : "b")},{i}\n",
+        }));
+        await using var host = await IngestionHost.StartAsync(fixture.Infrastructure, new Dictionary<string, string?> { ["Ingestion:BadRows"] = "DropBadRows" });
+        using var client = host.Client();
+        var name = $"stray-{fixture.RunId}";
+
+        var answer = await client.UploadAsync(name, Bytes(csv));
+
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+        Assert.Equal((38L, 2L), ((long)answer.Body!["rowCount"]!, (long)answer.Body["droppedRows"]!));
+        var x = answer.Body["columns"]!.AsArray().Single(c => (string?)c!["name"] == "x")!;
+        Assert.Equal("numeric", (string?)x["kind"]);
+        using var content = await client.GetAsync($"datasets/{name}/versions/1/content");
+        var stored = await content.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("seven", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("n.a.", stored, StringComparison.Ordinal);
+        Assert.Contains("8.5,a,8\n", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_column_with_many_words_among_numbers_stays_categorical()
+    {
+        using var client = fixture.Host.Client(IngestionFixture.ProducerKey);
+        // 3 words in 20 values: 85% numbers, below the 95% rule: a categorical column, accepted as before.
+        var csv = "code,y\n" + string.Concat(Enumerable.Range(1, 20).Select(i => $"{(i % 7 == 0 ? "K" + i : i.ToString(System.Globalization.CultureInfo.InvariantCulture))},{i}\n"));
+
+        var answer = await client.UploadAsync($"codes-{fixture.RunId}", Bytes(csv));
+
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+        var code = answer.Body!["columns"]!.AsArray().Single(c => (string?)c!["name"] == "code")!;
+        Assert.Equal("categorical", (string?)code["kind"]);
+    }
+
     private static string WriteTemp(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"ingestion-test-{Guid.NewGuid():N}.csv");

@@ -67,5 +67,14 @@ public static class MalformedCorpus
         new("task changed without a new schema", Text("x,z,y\n1,a,0\n2,b,1\n"), "schema-mismatch", Task: "binary", OnBase: true),
         new("append with columns reordered", Text("z,x,y\nred,1,2\n"), "append", Row: 0, Append: true, OnBase: true),
         new("append with text in a numeric column", Text("x,z,y\n1,red,2\nn/a?,red,3\n"), "not-a-number", Column: "x", Row: 2, Append: true, OnBase: true),
+        new("first version: a stray word in a numeric column", Text("x,z,y\n" + Rows(30, i => i == 17 ? "twelve,a,17" : $"{i}.5,a,{i}")),
+            "not-a-number", Column: "x", Row: 17),
+        new("first version: a stray word in the numeric target", Text("x,z,y\n" + Rows(40, i => i == 3 ? "3,a,unknown" : $"{i},a,{i * 2}")),
+            "not-a-number", Column: "y", Row: 3, Task: "regression"),
+        new("NUL inside a field", Text("x,z,y\n1,a,2\n3,b\0c,4\n"), "control-character", Column: "z", Row: 2),
+        new("NUL inside a numeric field", Text("x,z,y\n1,a,2\n3\0,b,4\n"), "control-character", Column: "x", Row: 2),
+        new("escape character inside a quoted field", Text("x,z,y\n1,\"a\u001bb\",2\n"), "control-character", Column: "z", Row: 1),
+        new("control character in the header", Text("x,z\u0007,y\n1,a,2\n"), "control-character", Row: 0),
+        new("NUL on a later version", Text("x,z,y\n1,red,2\n2,bl\0ue,3\n"), "control-character", Column: "z", Row: 2, OnBase: true),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Platform.Contracts;
 using Platform.Ingestion.Infrastructure;
@@ -33,15 +34,47 @@ public sealed record ValidationResult(
 /// (<see cref="ProfileBuilder"/>: memory bounded by the column count) and, for an append or under the drop policy,
 /// writes the bytes to store. Nothing here holds more than one row of the file.
 /// </summary>
-public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int maxReportedProblems, int maxCategories)
+public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int maxReportedProblems, int maxCategories, double numericShare = 1.0)
 {
+    /// <summary>Tab, CR and LF are ordinary inside CSV fields (LF and CR only quoted); every other C0 control character and DEL is not.</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\r' or '\n')).Select(c => (char)c).Append('\x7f').ToArray());
+
+    /// <summary>
+    /// Validates in one pass. Without a schema contract (a first version, or a new schema version) the kinds are inferred,
+    /// and a column whose non-missing values are numbers except for a few (at least <c>numericShare</c> of them parse) is
+    /// taken as numeric with bad values rather than silently made categorical: a second pass reports (reject policy) or
+    /// drops (drop policy) the rows holding them.
+    /// </summary>
     public async Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
+    {
+        var (result, tally) = await PassAsync(request, null, cancellationToken);
+        if (request.Contract is not null || result.Output is null || result.Profile is null) return result;
+
+        var numeric = new string?[tally.Names.Length];
+        for (var i = 0; i < numeric.Length; i++)
+        {
+            var (values, numbers) = (tally.NonMissing[i], tally.Numbers[i]);
+            if (result.Profile.Columns[i].Kind == ColumnKind.Categorical && numbers < values && numbers >= numericShare * values)
+                numeric[i] = $"numeric ({(double)numbers / values:P1} of its {values} values are numbers)";
+        }
+
+        if (numeric.All(n => n is null)) return result;
+        if (result.Output != request.Staged) store.Discard(result.Output);
+        return (await PassAsync(request, numeric, cancellationToken)).Result;
+    }
+
+    /// <summary>Per column: non-missing values and how many of them parse as numbers (invariant culture).</summary>
+    private sealed record NumericTally(string[] Names, long[] NonMissing, long[] Numbers);
+
+    /// <param name="inferredNumeric">Per column, why it is numeric though the file alone would make it categorical (second pass), or null.</param>
+    private async Task<(ValidationResult Result, NumericTally Tally)> PassAsync(ValidationRequest request, string?[]? inferredNumeric, CancellationToken cancellationToken)
     {
         var problems = new ProblemReport(maxReportedProblems);
         await using var submitted = File.OpenRead(request.Staged.TempPath);
         using var scanner = new CsvRecordScanner(submitted, maxLineBytes);
         var names = await ReadHeaderAsync(scanner, problems, cancellationToken);
-        if (names is null) return Rejected(problems);
+        if (names is null) return (Rejected(problems), Empty);
 
         string[]? baseNames = null;
         using var baseScanner = request.BasePath is null ? null : new CsvRecordScanner(File.OpenRead(request.BasePath), int.MaxValue / 2);
@@ -52,10 +85,12 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         }
 
         CheckHeader(names, baseNames, request, problems);
-        if (problems.Any) return Rejected(problems);
+        if (problems.Any) return (Rejected(problems), Empty);
 
         var order = baseNames ?? names;
-        var kinds = order.Select(n => KindInContract(request.Contract, n)).ToArray();
+        var kinds = order.Select((n, i) => inferredNumeric?[i] is not null ? ColumnKind.Numeric : KindInContract(request.Contract, n)).ToArray();
+        var kindReasons = order.Select((_, i) => inferredNumeric?[i] ?? "numeric in the schema").ToArray();
+        var tally = new NumericTally(order, new long[order.Length], new long[order.Length]);
         var forcedCategorical = order.Where((_, i) => kinds[i] == ColumnKind.Categorical).ToHashSet(StringComparer.Ordinal);
         var profile = new ProfileBuilder(order, new CsvReadOptions { CategoricalColumns = forcedCategorical });
         var categories = order.Select(_ => new CategoryCollector(maxCategories)).ToArray();
@@ -84,7 +119,7 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         {
             if (order.Length > 1 && scanner.IsBlank) continue;
             row++;
-            if (!RowIsGood(scanner, row, order, kinds, targetIndex, fields, problems))
+            if (!RowIsGood(scanner, row, order, kinds, kindReasons, targetIndex, fields, problems))
             {
                 dropped++;
                 continue;
@@ -95,13 +130,13 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
             Keep(scanner.Raw);
         }
 
-        if (request.Policy == BadRowPolicy.Reject && problems.Any) return Rejected(problems);
+        if (request.Policy == BadRowPolicy.Reject && problems.Any) return (Rejected(problems), tally);
         if (profile.RowCount == 0)
         {
             problems.Add(ProblemCodes.NoRows, dropped > 0
                 ? $"No row is left once the {dropped} bad row(s) are dropped."
                 : "The file has a header but no rows.");
-            return Rejected(problems);
+            return (Rejected(problems), tally);
         }
 
         var built = profile.Build();
@@ -110,14 +145,17 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         if (writer is not null && (request.BasePath is not null || dropped > 0)) output = writer.Complete();
         else output = request.Staged;
 
-        return new ValidationResult(problems, output, built, columns, dropped);
+        return (new ValidationResult(problems, output, built, columns, dropped), tally);
 
         void Keep(ReadOnlySpan<byte> raw)
         {
             profile.AddRow(fields);
             for (var i = 0; i < fields.Length; i++)
             {
-                if (!CsvTableReader.IsMissing(fields[i])) categories[i].Add(fields[i].Trim());
+                if (CsvTableReader.IsMissing(fields[i])) continue;
+                categories[i].Add(fields[i].Trim());
+                tally.NonMissing[i]++;
+                if (double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out _)) tally.Numbers[i]++;
             }
 
             writer?.WriteLine(raw);
@@ -125,6 +163,8 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
     }
 
     private static ValidationResult Rejected(ProblemReport problems) => new(problems, null, null, [], 0);
+
+    private static readonly NumericTally Empty = new([], [], []);
 
     /// <summary>The header as the library reads it: names trimmed, unique, at least one.</summary>
     private static async Task<string[]?> ReadHeaderAsync(CsvRecordScanner scanner, ProblemReport problems, CancellationToken cancellationToken)
@@ -146,7 +186,9 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = scanner.Field(i).Trim();
-            if (!seen.TryAdd(names[i], i))
+            if (names[i].AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
+                problems.Add(ProblemCodes.ControlCharacter, $"Line 1 (header): column {i + 1}'s name holds the control character U+{(int)names[i][at]:X4}.", null, 0, 1);
+            else if (!seen.TryAdd(names[i], i))
                 problems.Add(ProblemCodes.Header, $"Line 1 (header): column {i + 1} is named '{names[i]}', like column {seen[names[i]] + 1}; column names must be unique.", names[i], 0, 1);
         }
 
@@ -183,7 +225,7 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
 
     /// <summary>Checks one record; reports each problem with its row, line and column.</summary>
     private static bool RowIsGood(
-        CsvRecordScanner scanner, long row, string[] names, ColumnKind?[] kinds, int targetIndex, string[] fields, ProblemReport problems)
+        CsvRecordScanner scanner, long row, string[] names, ColumnKind?[] kinds, string[] kindReasons, int targetIndex, string[] fields, ProblemReport problems)
     {
         if (scanner.Defect != RecordDefect.None)
         {
@@ -206,7 +248,14 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         for (var i = 0; i < names.Length; i++)
         {
             var value = fields[i] = scanner.Field(i);
-            if (CsvTableReader.IsMissing(value))
+            if (value.AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
+            {
+                problems.Add(ProblemCodes.ControlCharacter,
+                    $"Row {row} (line {scanner.Line}): column '{names[i]}' holds the control character U+{(int)value[at]:X4} at position {at + 1}; fields are text (tab and quoted line breaks excepted).",
+                    names[i], row, scanner.Line);
+                good = false;
+            }
+            else if (CsvTableReader.IsMissing(value))
             {
                 if (i != targetIndex) continue;
                 problems.Add(ProblemCodes.MissingTarget, $"Row {row} (line {scanner.Line}): the target column '{names[i]}' has no value.", names[i], row, scanner.Line);
@@ -214,7 +263,7 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
             }
             else if (kinds[i] == ColumnKind.Numeric && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
-                problems.Add(ProblemCodes.NotANumber, $"Row {row} (line {scanner.Line}): column '{names[i]}' is numeric in the schema, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
+                problems.Add(ProblemCodes.NotANumber, $"Row {row} (line {scanner.Line}): column '{names[i]}' is {kindReasons[i]}, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
                 good = false;
             }
             else if (kinds[i] == ColumnKind.Boolean && !IsBoolean(value))

@@ -47,6 +47,7 @@ public static class ProblemCodes
     public const string NotABoolean = "not-a-boolean";
     public const string MissingTarget = "missing-target";
     public const string InvalidUtf8 = "invalid-utf8";
+    public const string ControlCharacter = "control-character";
     public const string LineTooLong = "line-too-long";
     public const string Quote = "quote";
     public const string Append = "append";
