@@ -71,10 +71,18 @@ public sealed class DriftMonitor(
         var reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
         if (reference?.Version == batch.Version) return reference;
 
-        if (await reconciler.ReconcileModelAsync(batch.ModelName, cancellationToken))
+        try
         {
-            reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
-            if (reference?.Version == batch.Version) return reference;
+            if (await reconciler.ReconcileModelAsync(batch.ModelName, cancellationToken))
+            {
+                reference = await db.References.AsNoTracking().FirstOrDefaultAsync(r => r.ModelName == batch.ModelName, cancellationToken);
+                if (reference?.Version == batch.Version) return reference;
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or InvalidDataException or JsonException or TaskCanceledException)
+        {
+            // The Registry or the training data is unreachable: the periodic pass tries again; this batch is counted below.
+            logger.LogWarning(ex, "Could not ask the Registry about {Model}", batch.ModelName);
         }
 
         metrics.Unattributed(batch.ModelName, batch.Version, batch.Predictions.Count);

@@ -61,6 +61,9 @@ public sealed class MonitoringHarness : IAsyncDisposable
     /// <summary>The version the stub Registry says is in production (null: it does not know the model).</summary>
     public int? RegistryProduction { get; set; }
 
+    /// <summary>The stub Registry refuses connections.</summary>
+    public bool RegistryDown { get; set; }
+
     /// <summary>How many times the stub Registry was asked.</summary>
     public int RegistryCalls => _registryCalls;
 
@@ -168,6 +171,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref harness._registryCalls);
+            if (harness.RegistryDown) throw new HttpRequestException("Connection refused (registry:80)");
             var models = harness.RegistryProduction is { } version ? new[] { harness.RegisteredModel(version) } : [];
             var list = request.RequestUri!.Query.Contains("stage=production", StringComparison.Ordinal);
             if (!list && models.Length == 0) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));

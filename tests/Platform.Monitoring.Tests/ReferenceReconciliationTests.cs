@@ -55,6 +55,19 @@ public sealed class ReferenceReconciliationTests
     }
 
     [Fact]
+    public async Task An_unreachable_registry_leaves_the_batch_counted_not_failed()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        harness.RegistryDown = true;
+
+        await harness.LogAsync(2, 30); // does not throw: the consumer would otherwise retry and dead-letter the batch
+
+        Assert.Equal(1, harness.RegistryCalls);
+        Assert.Equal(1, (await harness.QueryAsync(db => db.References.AsNoTracking().SingleAsync())).Version);
+    }
+
+    [Fact]
     public async Task The_periodic_pass_loads_the_reference_of_every_production_version_it_lacks()
     {
         await using var harness = new MonitoringHarness(Options());
