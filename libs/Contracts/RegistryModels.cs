@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Contracts;
 
 // The Registry's HTTP read models (GET /models, /models/{name}, /models/{name}/versions/{v}), declared once: the
@@ -24,6 +26,7 @@ public sealed record ModelVersionResponse(
 
 public sealed record RegisteredModelResponse(string Name, int? ProductionVersion, IReadOnlyList<ModelVersionResponse> Versions)
 {
-    /// <summary>The version in production, when there is one and the answer lists it.</summary>
+    /// <summary>The version in production, when there is one and the answer lists it (not on the wire: it is in <see cref="Versions"/>).</summary>
+    [JsonIgnore]
     public ModelVersionResponse? Production => Versions.FirstOrDefault(v => v.Version == ProductionVersion);
 }

@@ -66,6 +66,18 @@ public sealed class ContractSerializationTests
         Assert.Equal([0.05], row.NumericWithMissing());
     }
 
+    [Fact]
+    public void A_registry_answer_names_its_production_version_once_and_reads_it_back()
+    {
+        var model = ContractSamples.All().OfType<RegisteredModelResponse>().First();
+        var json = JsonSerializer.Serialize(model, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+        Assert.DoesNotContain("\"production\":", json, StringComparison.Ordinal);
+        var back = JsonSerializer.Deserialize<RegisteredModelResponse>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal(2, back.Production!.Version);
+        Assert.Equal(back.Production.Lineage.DatasetContentUri, back.Production.ToPromotion("reconciled").DatasetContentUri);
+    }
+
     /// <summary>The object and the contract records it holds (lists of reasons, features, rows, versions).</summary>
     private static IEnumerable<object> Nested(object value)
     {
