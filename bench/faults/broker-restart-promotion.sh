@@ -90,6 +90,7 @@ for run in $(seq 1 "$RUNS"); do
   kill -TERM "$(cat "$INFRA_DIR/rabbitmq/server.pid")"
   wait_for 60 "RabbitMQ to stop" bash -c "! (echo > /dev/tcp/127.0.0.1/${PLATFORM_AMQP_PORT:-5673}) 2>/dev/null"
   curl -sf -o /dev/null -X POST "${URL[registry]}/models/$model/versions/$target/promote" -H 'Content-Type: application/json' -d '{"reason":"fault test"}'
+  promoted=$(now)
   sleep "$BROKER_DOWN_SECONDS"
   bash "$ROOT/deploy/local/infra.sh" start >&2
   up=$(now)
@@ -98,7 +99,8 @@ for run in $(seq 1 "$RUNS"); do
   kill "$client"; wait "$client" 2>/dev/null || true
   failed=$(grep -vc '^200$' "$DATA/statuses-$run" || true); total=$(wc -l <"$DATA/statuses-$run")
   read -r count _ < <(versions "$model")
-  printf 'run %s: broker down %ss during a promotion v%s -> v%s: Inference served v%s %.1f s after the broker was back, Monitoring held its reference after %.1f s; predictions %s of %s not 200; registry versions %s\n' \
-    "$run" "$BROKER_DOWN_SECONDS" "$production" "$target" "$target" "$(echo "$t_served - $up" | bc)" "$(echo "$t_reference - $up" | bc)" "$failed" "$total" "$count"
+  printf 'run %s: broker stopped, promotion v%s -> v%s, broker started %ss later (ready after %.0f s): Inference served v%s %.1f s after the promotion (%.1f s after the broker was back), Monitoring held its reference after %.1f s (%.1f s); predictions %s of %s not 200; registry versions %s\n' \
+    "$run" "$production" "$target" "$BROKER_DOWN_SECONDS" "$(echo "$up - $promoted - $BROKER_DOWN_SECONDS" | bc)" "$target" \
+    "$(echo "$t_served - $promoted" | bc)" "$(echo "$t_served - $up" | bc)" "$(echo "$t_reference - $promoted" | bc)" "$(echo "$t_reference - $up" | bc)" "$failed" "$total" "$count"
 done
 grep -h "Reconciled" "$DATA"/*.log >&2 || true
