@@ -91,15 +91,18 @@ for run in $(seq 1 "$RUNS"); do
   wait_for 60 "RabbitMQ to stop" bash -c "! (echo > /dev/tcp/127.0.0.1/${PLATFORM_AMQP_PORT:-5673}) 2>/dev/null"
   curl -sf -o /dev/null -X POST "${URL[registry]}/models/$model/versions/$target/promote" -H 'Content-Type: application/json' -d '{"reason":"fault test"}'
   promoted=$(now)
+  # Watched from the promotion on (reconciliation needs the Registry, not the broker): the first moment each converged.
+  ( wait_for 600 "Inference to serve v$target" serves "$model" "$target"; now >"$DATA/served-$run" ) &
+  ( wait_for 600 "Monitoring to hold v$target" holds "$model" "$target"; now >"$DATA/reference-$run" ) &
   sleep "$BROKER_DOWN_SECONDS"
   bash "$ROOT/deploy/local/infra.sh" start >&2
   up=$(now)
-  wait_for 300 "Inference to serve v$target" serves "$model" "$target"; t_served=$(now)
-  wait_for 300 "Monitoring to hold v$target" holds "$model" "$target"; t_reference=$(now)
+  wait_for 600 "Inference to serve v$target" test -s "$DATA/served-$run"; t_served=$(<"$DATA/served-$run")
+  wait_for 600 "Monitoring to hold v$target" test -s "$DATA/reference-$run"; t_reference=$(<"$DATA/reference-$run")
   kill "$client"; wait "$client" 2>/dev/null || true
   failed=$(grep -vc '^200$' "$DATA/statuses-$run" || true); total=$(wc -l <"$DATA/statuses-$run")
   read -r count _ < <(versions "$model")
-  printf 'run %s: broker stopped, promotion v%s -> v%s, broker started %ss later (ready after %.0f s): Inference served v%s %.1f s after the promotion (%.1f s after the broker was back), Monitoring held its reference after %.1f s (%.1f s); predictions %s of %s not 200; registry versions %s\n' \
+  printf 'run %s: broker stopped, promotion v%s -> v%s, broker started %ss later (ready after %.0f s): Inference served v%s %.1f s after the promotion (%.1f s relative to the broker being back), Monitoring held its reference after %.1f s (%.1f s); predictions %s of %s not 200; registry versions %s\n' \
     "$run" "$production" "$target" "$BROKER_DOWN_SECONDS" "$(echo "$up - $promoted - $BROKER_DOWN_SECONDS" | bc)" "$target" \
     "$(echo "$t_served - $promoted" | bc)" "$(echo "$t_served - $up" | bc)" "$(echo "$t_reference - $promoted" | bc)" "$(echo "$t_reference - $up" | bc)" "$failed" "$total" "$count"
 done
