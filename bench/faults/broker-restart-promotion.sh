@@ -87,6 +87,7 @@ for run in $(seq 1 "$RUNS"); do
   ( while :; do curl -s -o /dev/null -w '%{http_code}\n' -X POST "${URL[inference]}/models/$model/predict" -H 'Content-Type: application/json' -d "$INSTANCE"; sleep 0.2; done ) >"$DATA/statuses-$run" &
   client=$!
 
+  vm=$(cat "$INFRA_DIR/rabbitmq/beam.pid")
   kill -TERM "$(cat "$INFRA_DIR/rabbitmq/server.pid")"
   wait_for 60 "RabbitMQ to stop" bash -c "! (echo > /dev/tcp/127.0.0.1/${PLATFORM_AMQP_PORT:-5673}) 2>/dev/null"
   curl -sf -o /dev/null -X POST "${URL[registry]}/models/$model/versions/$target/promote" -H 'Content-Type: application/json' -d '{"reason":"fault test"}'
@@ -95,6 +96,7 @@ for run in $(seq 1 "$RUNS"); do
   ( wait_for 600 "Inference to serve v$target" serves "$model" "$target"; now >"$DATA/served-$run" ) &
   ( wait_for 600 "Monitoring to hold v$target" holds "$model" "$target"; now >"$DATA/reference-$run" ) &
   sleep "$BROKER_DOWN_SECONDS"
+  wait_for 120 "the RabbitMQ VM to exit" bash -c "! kill -0 $vm 2>/dev/null" # a restart while it shuts down fails
   bash "$ROOT/deploy/local/infra.sh" start >&2
   up=$(now)
   wait_for 600 "Inference to serve v$target" test -s "$DATA/served-$run"; t_served=$(<"$DATA/served-$run")
