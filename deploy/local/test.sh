@@ -82,7 +82,7 @@ fi
 
 # 1. Packages. The tests call /usr/bin/python3 with onnx/numpy/scipy (Debian's, not pip's). The
 # infrastructure's own packages are installed in the same apt-get call to pay for one update only.
-TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy)
+TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy chromium)
 # shellcheck disable=SC2207 # one package name per line
 INFRA_PACKAGES=($(bash "$INFRA" packages))
 apt_install_missing "${TEST_PACKAGES[@]}" "${INFRA_PACKAGES[@]}" 9>&- ||
