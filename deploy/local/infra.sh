@@ -391,6 +391,8 @@ cmd_run_rabbitmq() {
   trap 'rabbit_stop; exit 0' TERM INT
   rabbit_launch foreground
   rabbit_wait
+  # default_pass applies only when the node is first created: set it on every start, like PostgreSQL's role.
+  rabbit "$RABBIT_BIN/rabbitmqctl" -q change_password "$USER_NAME" "$USER_PASS" >/dev/null
   log "RabbitMQ ready on 127.0.0.1:$AMQP_PORT (state in $RMQ_DIR)"
   # `wait` returns early when a trapped signal arrives, so the trap runs at once.
   wait "$(<"$RMQ_WRAPPER_PID")" || true

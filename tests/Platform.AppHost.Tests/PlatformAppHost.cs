@@ -97,9 +97,9 @@ public sealed class PlatformAppHost : IAsyncDisposable
         {
             Directory.Delete(_dataPath, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A server that is slow to let go of a file: the folder is under the temporary directory anyway.
+            // A server slow to let go of a file, or PostgreSQL's folder when not run as root: it is under the temporary directory.
         }
     }
 
