@@ -25,6 +25,9 @@ public sealed class InfrastructureOptions
     /// </summary>
     public string DataPath { get; set; } = ".platform/apphost";
 
+    /// <summary>Containers keep their data in named volumes (off for throw-away runs such as the AppHost test).</summary>
+    public bool DataVolumes { get; set; } = true;
+
     public int AmqpPort { get; set; } = 5692;
     public int RabbitMqDistributionPort { get; set; } = 25692;
     public int EpmdPort { get; set; } = 4392;

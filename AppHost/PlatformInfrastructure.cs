@@ -45,19 +45,26 @@ public sealed class PlatformInfrastructure
             InfrastructureMode.Executables => false,
             _ => ContainerRuntime.IsAvailable(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"], TimeSpan.FromSeconds(options.RuntimeProbeSeconds)),
         };
-        if (useContainers) infrastructure.AddContainers(builder, rabbitPassword, postgresPassword);
+        if (useContainers) infrastructure.AddContainers(builder, options, rabbitPassword, postgresPassword);
         else infrastructure.AddExecutables(builder, options, Path.Combine(repositoryRoot, "deploy", "local", "infra.sh"), rabbitPassword, postgresPassword);
         return infrastructure;
     }
 
     internal static GenerateParameterDefault Secret() => new() { MinLength = 32, Special = false };
 
-    private void AddContainers(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> rabbitPassword, IResourceBuilder<ParameterResource> postgresPassword)
+    private void AddContainers(IDistributedApplicationBuilder builder, InfrastructureOptions options,
+        IResourceBuilder<ParameterResource> rabbitPassword, IResourceBuilder<ParameterResource> postgresPassword)
     {
-        var rabbit = builder.AddRabbitMQ("rabbitmq", password: rabbitPassword).WithManagementPlugin().WithDataVolume();
+        var rabbit = builder.AddRabbitMQ("rabbitmq", password: rabbitPassword).WithManagementPlugin();
+        var postgres = builder.AddPostgres("postgres", password: postgresPassword);
+        if (options.DataVolumes)
+        {
+            rabbit.WithDataVolume();
+            postgres.WithDataVolume();
+        }
+
         RabbitMq = rabbit;
         RabbitMqReady = rabbit;
-        var postgres = builder.AddPostgres("postgres", password: postgresPassword).WithDataVolume();
         foreach (var name in DatabaseNames)
         {
             var database = postgres.AddDatabase(name);

@@ -47,6 +47,7 @@ public sealed class PlatformAppHost : IAsyncDisposable
         string[] args =
         [
             $"--Platform:Infrastructure:DataPath={dataPath}",
+            "--Platform:Infrastructure:DataVolumes=false", // containers (where a runtime exists) start empty, like the executables
             $"--Platform:Infrastructure:AmqpPort={LoopbackPorts.Free()}",
             $"--Platform:Infrastructure:RabbitMqDistributionPort={LoopbackPorts.Free()}",
             $"--Platform:Infrastructure:EpmdPort={LoopbackPorts.Free()}",
