@@ -8,7 +8,8 @@ namespace Platform.AppHost.Tests;
 /// </summary>
 public static class DashboardScreenshot
 {
-    public const string Chromium = "/usr/bin/chromium";
+    /// <summary>Debian's chromium (deploy/local/test.sh installs it); PLATFORM_CHROMIUM names another Chromium-based browser.</summary>
+    private static string Chromium => Environment.GetEnvironmentVariable("PLATFORM_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
 
     /// <summary>Tall enough for the upload-to-swap trace's ~50 rows: the trace grid scrolls inside the page, so a full-page shot would not show more.</summary>
     private const int ViewportHeight = 1900;
