@@ -65,15 +65,10 @@ public sealed class LoopThroughAppHostTests : IAsyncLifetime
         Assert.True(rmse < 0.85 * baseline, $"Holdout RMSE {rmse:F2} is not clearly better than predicting the mean ({baseline:F2}).");
 
         // 3. The dashboard received one trace from the upload to the swap, each span under its service's resource name.
-        var trace = await Eventually.ValueAsync(async () =>
-        {
-            var spans = await dashboard.TraceAsync(uploadTrace, cancel);
-            return spans.Any(s => s is { Service: "inference", Name: $"swap {Model}" }) ? spans : null;
-        }, TimeSpan.FromMinutes(1), () => $"the dashboard to hold the swap span in trace {uploadTrace}");
+        // Each service exports in its own batches, so the spans arrive in any order: wait until all are there.
+        var trace = await TraceHoldingAsync(dashboard, uploadTrace, cancel,
+            new("training", $"train {Model}"), new("registry", $"register {Model}"), new("inference", $"swap {Model}"));
         Assert.Contains(trace, s => s.Service == "ingestion" && s.Name.StartsWith("POST /datasets", StringComparison.Ordinal));
-        Assert.Contains(new ReceivedSpan("training", $"train {Model}"), trace);
-        Assert.Contains(new ReceivedSpan("registry", $"register {Model}"), trace);
-        Assert.Contains(new ReceivedSpan("inference", $"swap {Model}"), trace);
 
         // 4. What an operator sees: the dashboard's view of that trace.
         var screenshot = Path.Combine(ArtifactsDirectory(), "dashboard-trace-upload-to-swap.png");
@@ -107,13 +102,20 @@ public sealed class LoopThroughAppHostTests : IAsyncLifetime
 
         // 7. The second half reached the dashboard as one trace too: drift check → retrain → registration.
         var driftTrace = (string)driftRun["traceId"]!;
-        var second = await Eventually.ValueAsync(async () =>
-        {
-            var spans = await dashboard.TraceAsync(driftTrace, cancel);
-            return spans.Any(s => s is { Service: "registry", Name: $"register {Model}" }) ? spans : null;
-        }, TimeSpan.FromMinutes(1), () => $"the dashboard to hold the registration in trace {driftTrace}");
-        Assert.Contains(new ReceivedSpan("monitoring", $"drift check {Model}"), second);
-        Assert.Contains(new ReceivedSpan("training", $"train {Model}"), second);
+        await TraceHoldingAsync(dashboard, driftTrace, cancel,
+            new("monitoring", $"drift check {Model}"), new("training", $"train {Model}"), new("registry", $"register {Model}"));
+    }
+
+    /// <summary>The trace as the dashboard holds it once it has received every one of <paramref name="expected"/>.</summary>
+    private static async Task<IReadOnlyList<ReceivedSpan>> TraceHoldingAsync(DashboardTelemetry dashboard, string traceId, CancellationToken cancel, params ReceivedSpan[] expected)
+    {
+        IReadOnlyList<ReceivedSpan> received = [];
+        return await Eventually.ValueAsync(async () =>
+            {
+                received = await dashboard.TraceAsync(traceId, cancel);
+                return expected.All(received.Contains) ? received : null;
+            }, TimeSpan.FromMinutes(1),
+            () => $"the dashboard to hold {string.Join(", ", expected)} in trace {traceId}; it holds {string.Join(", ", received.Distinct())}");
     }
 
     private static async Task<(int Version, double[] Predictions)> PredictAsync(HttpClient inference, Table rows, double shift, CancellationToken cancel, Table? reference = null)
