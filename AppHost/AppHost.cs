@@ -1,48 +1,40 @@
+using Platform.AppHost;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-var rabbitmq = builder.AddRabbitMQ("rabbitmq")
-    .WithManagementPlugin()
-    .WithDataVolume();
+var infrastructure = PlatformInfrastructure.Add(builder);
+var keys = PlatformKeys.Add(builder);
 
-var postgres = builder.AddPostgres("postgres")
-    .WithDataVolume();
-var ingestionDb = postgres.AddDatabase("ingestiondb");
-var trainingDb = postgres.AddDatabase("trainingdb");
-var registryDb = postgres.AddDatabase("registrydb");
-var monitoringDb = postgres.AddDatabase("monitoringdb");
+IResourceBuilder<ProjectResource> Service<TProject>(string name, string? database) where TProject : IProjectMetadata, new()
+{
+    var service = builder.AddProject<TProject>(name)
+        .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMqReady)
+        // The services' files go under the AppHost's data folder, not into their project folders.
+        .WithEnvironment("Ingestion__StoragePath", Path.Combine(infrastructure.DataPath, "ingestion"))
+        .WithEnvironment("Training__ArtifactsPath", Path.Combine(infrastructure.DataPath, "training"))
+        .WithEnvironment("Registry__ArtifactsPath", Path.Combine(infrastructure.DataPath, "registry"))
+        .WithHttpHealthCheck("/health");
+    if (database is not null)
+        service.WithReference(infrastructure.Database(database)).WaitFor(infrastructure.DatabaseReady(database));
+    return keys.ConfigureOn(service);
+}
 
-var ingestion = builder.AddProject<Projects.Platform_Ingestion>("ingestion")
-    .WithReference(ingestionDb).WaitFor(ingestionDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithHttpHealthCheck("/health");
-
-var registry = builder.AddProject<Projects.Platform_Registry>("registry")
-    .WithReference(registryDb).WaitFor(registryDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithHttpHealthCheck("/health");
+var ingestion = Service<Projects.Platform_Ingestion>("ingestion", "ingestiondb");
+var registry = Service<Projects.Platform_Registry>("registry", "registrydb");
 
 // Training reads datasets from Ingestion and asks the Registry for the champion; the Registry downloads
 // Training's artifacts. References only add service discovery, so the two may point at each other.
-var training = builder.AddProject<Projects.Platform_Training>("training")
-    .WithReference(trainingDb).WaitFor(trainingDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+var training = Service<Projects.Platform_Training>("training", "trainingdb")
     .WithReference(ingestion)
-    .WithReference(registry)
-    .WithHttpHealthCheck("/health");
-
+    .WithReference(registry);
 registry.WithReference(training);
 
-builder.AddProject<Projects.Platform_Inference>("inference")
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+Service<Projects.Platform_Inference>("inference", null)
     .WithReference(registry).WaitFor(registry)
-    .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithExternalHttpEndpoints();
 
-builder.AddProject<Projects.Platform_Monitoring>("monitoring")
-    .WithReference(monitoringDb).WaitFor(monitoringDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+Service<Projects.Platform_Monitoring>("monitoring", "monitoringdb")
     .WithReference(ingestion)
-    .WithReference(registry) // reconciles its references with the production versions
-    .WithHttpHealthCheck("/health");
+    .WithReference(registry); // reconciles its references with the production versions
 
 builder.Build().Run();

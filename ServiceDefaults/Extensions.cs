@@ -49,7 +49,13 @@ public static class Extensions
         });
 
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            // Under Aspire, OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (service.instance.id) name the resource the
+            // dashboard matches telemetry to; AddService would override both. Elsewhere the application name is used.
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+                    resource.AddService(builder.Environment.ApplicationName);
+            })
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

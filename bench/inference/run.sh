@@ -5,7 +5,7 @@
 #
 # 1. installs wrk from Debian if missing;
 # 2. builds the Standalone host and bench/inference/BareKestrel in Release (own artifacts folder);
-# 3. starts the Standalone host on 127.0.0.1 with fresh data, uploads ../shared/data/iris.csv (target species) with
+# 3. starts the Standalone host on 127.0.0.1 with fresh data, uploads data/iris.csv (target species) with
 #    training restricted to one trainer (BENCH_TRAINER, default lightgbm: 100 boosting rounds, softmax over 3
 #    classes), and waits until the platform serves the model it trained itself;
 #    then (BENCH_GATEWAY=alone, the default) starts the Inference service on its own, as it is deployed, which
@@ -17,7 +17,7 @@
 #
 # Settings: BENCH_DURATION [10s], BENCH_CONNECTIONS ["1 16 64"], BENCH_TRAINER [lightgbm],
 #           BENCH_GATEWAY [alone], BENCH_PORT [5180] (platform; BENCH_PORT+1 is BareKestrel, +2 the lone gateway), BENCH_ARTIFACTS [/tmp/bench-inference-artifacts],
-#           PLATFORM_SHARED_DATA [../shared/data beside the repository].
+#           PLATFORM_SHARED_DATA [data/ in the repository].
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,7 +30,7 @@ BARE_PORT=$((PORT + 1))
 GATEWAY=${BENCH_GATEWAY:-alone}
 GATEWAY_PORT=$((PORT + 2))
 ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-inference-artifacts}
-DATA=${PLATFORM_SHARED_DATA:-$ROOT/../shared/data}
+DATA=${PLATFORM_SHARED_DATA:-$ROOT/data}
 WORK=$(mktemp -d /tmp/bench-inference.XXXXXX)
 KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()

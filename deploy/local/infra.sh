@@ -9,13 +9,17 @@
 #   deploy/local/infra.sh env      print `export ...` lines: eval "$(deploy/local/infra.sh env)"
 #   deploy/local/infra.sh clean    stop, then delete the run directory (fresh broker and database next start)
 #   deploy/local/infra.sh packages print the Debian packages this script needs (test.sh installs them in one go)
+#   deploy/local/infra.sh run-rabbitmq            run the broker in the foreground until TERM/INT (the Aspire
+#   deploy/local/infra.sh run-postgres [db ...]   AppHost's executable resources); run-postgres also creates
+#                                                 the databases named and sets the role's password each start
 #
 # Settings (environment variables, defaults in brackets):
 #   PLATFORM_INFRA_DIR [/tmp/platform-infra]  run directory; must be reachable by the `postgres` user
 #   PLATFORM_AMQP_PORT [5673]  PLATFORM_RABBITMQ_DIST_PORT [25673]  PLATFORM_EPMD_PORT [4370]
 #   PLATFORM_PG_PORT [5433]
 #   PLATFORM_INFRA_TIMEOUT [120]  seconds to wait for each server to accept connections
-# Credentials are fixed (user `platform`, password `platform`): this is test infrastructure on loopback.
+#   PLATFORM_INFRA_PASSWORD [platform]  password of the user `platform` (the AppHost passes its secret parameter)
+# The user is `platform`; the password defaults to `platform`: test infrastructure on loopback.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +34,7 @@ EPMD_PORT=${PLATFORM_EPMD_PORT:-4370}
 PG_PORT=${PLATFORM_PG_PORT:-5433}
 TIMEOUT=${PLATFORM_INFRA_TIMEOUT:-120}
 USER_NAME=platform
-USER_PASS=platform
+USER_PASS=${PLATFORM_INFRA_PASSWORD:-platform}
 
 PG_BIN=/usr/lib/postgresql/15/bin
 RABBIT_BIN=/usr/lib/rabbitmq/bin   # the /usr/sbin wrappers switch user and log to /var/log: call these directly
@@ -132,7 +136,12 @@ rabbit_launch() {
   # setsid: its own session, so a Ctrl-C aimed at the caller does not hit the broker before the caller's
   # cleanup stops it properly. Output goes to a file so that no pipe of the caller is held open.
   # Called without the `rabbit` function so that $! is the server script itself, not a shell around it.
-  env "${RABBIT_ENV[@]}" setsid "$RABBIT_BIN/rabbitmq-server" </dev/null >"$RMQ_STDOUT" 2>&1 &
+  if [[ ${1:-} == foreground ]]; then
+    # Our caller (the AppHost) shows our output as the resource's console log.
+    env "${RABBIT_ENV[@]}" setsid "$RABBIT_BIN/rabbitmq-server" </dev/null &
+  else
+    env "${RABBIT_ENV[@]}" setsid "$RABBIT_BIN/rabbitmq-server" </dev/null >"$RMQ_STDOUT" 2>&1 &
+  fi
   echo $! >"$RMQ_WRAPPER_PID"
 }
 
@@ -235,9 +244,19 @@ pg_wait() {
   if [[ $(as_pg "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$USER_NAME'") != 1 ]]; then
     as_pg "${psql[@]}" -c "CREATE ROLE $USER_NAME LOGIN SUPERUSER CREATEDB PASSWORD '$USER_PASS'" >/dev/null
   fi
-  if [[ $(as_pg "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$USER_NAME'") != 1 ]]; then
-    as_pg "${psql[@]}" -c "CREATE DATABASE $USER_NAME OWNER $USER_NAME" >/dev/null
-  fi
+  pg_create_databases "$USER_NAME"
+}
+
+pg_psql() { as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -qtAX -v ON_ERROR_STOP=1 "$@"; }
+
+pg_create_databases() { # <name>...
+  local db
+  for db in "$@"; do
+    [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "not a plain database name: $db"
+    if [[ $(pg_psql -c "SELECT 1 FROM pg_database WHERE datname = '$db'") != 1 ]]; then
+      pg_psql -c "CREATE DATABASE $db OWNER $USER_NAME" >/dev/null
+    fi
+  done
 }
 
 pg_stop() {
@@ -352,6 +371,60 @@ cmd_clean() {
   fi
 }
 
+# ---------------------------------------------------------------------------------------------------
+# Foreground runs for a supervisor (the Aspire AppHost's executable resources): start, get ready, then wait;
+# TERM or INT stops the server properly (a killed wrapper would leave the server running).
+foreground_prepare() {
+  local missing
+  missing=$(cmd_packages)
+  # shellcheck disable=SC2086 # one package name per word
+  [[ -z $missing ]] || apt_install_missing $missing
+  mkdir -p "$RUN_DIR"
+  chmod 755 "$RUN_DIR"
+}
+
+cmd_run_rabbitmq() {
+  foreground_prepare
+  rabbit_running && die "a broker already runs from $RUN_DIR"
+  rabbit_stop 5   # a leftover epmd of ours
+  check_port_free "$AMQP_PORT" "AMQP"; check_port_free "$DIST_PORT" "Erlang distribution"; check_port_free "$EPMD_PORT" "epmd"
+  trap 'rabbit_stop; exit 0' TERM INT
+  rabbit_launch foreground
+  rabbit_wait
+  # default_pass applies only when the node is first created: set it on every start, like PostgreSQL's role.
+  rabbit "$RABBIT_BIN/rabbitmqctl" -q change_password "$USER_NAME" "$USER_PASS" >/dev/null
+  log "RabbitMQ ready on 127.0.0.1:$AMQP_PORT (state in $RMQ_DIR)"
+  # `wait` returns early when a trapped signal arrives, so the trap runs at once.
+  wait "$(<"$RMQ_WRAPPER_PID")" || true
+  rabbit_stop 5
+  die "RabbitMQ exited"
+}
+
+cmd_run_postgres() { # [database ...]
+  foreground_prepare
+  pg_running && die "a PostgreSQL server already runs from $RUN_DIR"
+  check_port_free "$PG_PORT" "PostgreSQL"
+  pg_check_reachable
+  pg_prepare
+  # The postmaster itself runs as a child of this shell (no pg_ctl, no daemon) so that its log is our output.
+  # setpriv replaces itself with postgres (runuser would stay in between and keep the signal from it).
+  local run_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  [[ $(id -u) -eq 0 ]] || run_as=(sudo -u postgres --)
+  "${run_as[@]}" "$PG_BIN/postgres" -D "$PG_DATA" -c listen_addresses=127.0.0.1 -p "$PG_PORT" \
+    -c unix_socket_directories="$PG_SOCK" -c fsync=off -c synchronous_commit=off -c full_page_writes=off </dev/null &
+  local postmaster=$!
+  # INT is PostgreSQL's fast shutdown: it ends sessions instead of waiting for every client to leave.
+  trap 'kill -INT "$postmaster" 2>/dev/null; wait_gone "$postmaster" 60 || kill -KILL "$postmaster" 2>/dev/null; rm -f "$PG_PID"; exit 0' TERM INT
+  pg_wait
+  # Set on every start, so a changed password parameter takes effect on an existing data directory.
+  echo "ALTER ROLE $USER_NAME PASSWORD :'password'" | pg_psql -v password="$USER_PASS" >/dev/null
+  pg_create_databases "$@"
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT with databases: $* (state in $PG_DIR)"
+  wait "$postmaster" || true
+  rm -f "$PG_PID"
+  die "PostgreSQL exited"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
@@ -359,5 +432,7 @@ case "${1:-}" in
   env) cmd_env ;;
   clean) cmd_clean ;;
   packages) cmd_packages ;;
-  *) echo "usage: $0 start|stop|status|env|clean|packages" >&2; exit 2 ;;
+  run-rabbitmq) cmd_run_rabbitmq ;;
+  run-postgres) shift; cmd_run_postgres "$@" ;;
+  *) echo "usage: $0 start|stop|status|env|clean|packages|run-rabbitmq|run-postgres [db ...]" >&2; exit 2 ;;
 esac

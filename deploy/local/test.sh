@@ -20,7 +20,7 @@
 #   PLATFORM_TEST_RESULTS       directory for the TRX files, relative to the repository root
 #                               [TestResults/local, emptied at each run]
 #   PLATFORM_TEST_HANG_TIMEOUT  a test running longer than this aborts its test host [15m]
-#   PLATFORM_SHARED_DATA        datasets folder; defaults to ../shared/data beside the repository if present
+#   PLATFORM_SHARED_DATA        datasets folder [the repository's data/, found by the tests themselves]
 #   plus infra.sh's PLATFORM_INFRA_DIR and PLATFORM_*_PORT settings.
 set -euo pipefail
 
@@ -82,7 +82,7 @@ fi
 
 # 1. Packages. The tests call /usr/bin/python3 with onnx/numpy/scipy (Debian's, not pip's). The
 # infrastructure's own packages are installed in the same apt-get call to pay for one update only.
-TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy)
+TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy chromium)
 # shellcheck disable=SC2207 # one package name per line
 INFRA_PACKAGES=($(bash "$INFRA" packages))
 apt_install_missing "${TEST_PACKAGES[@]}" "${INFRA_PACKAGES[@]}" 9>&- ||
@@ -107,10 +107,6 @@ else
 fi
 eval "$(bash "$INFRA" env)"
 export MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-if [[ -z ${PLATFORM_SHARED_DATA:-} && -d $ROOT/../shared/data ]]; then
-  PLATFORM_SHARED_DATA=$(cd "$ROOT/../shared/data" && pwd)
-  export PLATFORM_SHARED_DATA
-fi
 
 # 4. Tests. The hang timeout turns a stuck test into a failure instead of eating CI's time limit. Test assemblies
 # run one at a time (-m:1): several of them host services on the same broker, where one suite's events would reach

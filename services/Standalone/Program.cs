@@ -23,6 +23,7 @@ builder.AddPlatformMessaging(
 
 var app = builder.Build();
 
+app.UseRequestLogLine();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapIngestion();

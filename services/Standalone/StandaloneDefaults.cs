@@ -34,6 +34,11 @@ public static class StandaloneDefaults
             ["Training:ArtifactsPath"] = Path.Combine(dataPath, "training"),
             ["Registry:ArtifactsPath"] = Path.Combine(dataPath, "registry"),
         };
+        // One console line per request (RequestLogLine): the framework's own request, endpoint, HttpClient and Polly
+        // lines at Information would be eight for one prediction. Each entry on one line.
+        defaults["Logging:Console:FormatterName"] = "simple";
+        defaults["Logging:Console:FormatterOptions:SingleLine"] = "true";
+        foreach (var (category, level) in QuietCategories) defaults[$"Logging:LogLevel:{category}"] = level;
         foreach (var database in new[] { "ingestion", "training", "registry", "monitoring" })
             defaults[$"ConnectionStrings:{database}db"] = $"Data Source={Path.Combine(dataPath, database + ".db")}";
         foreach (var service in new[] { "ingestion", "training", "registry", "inference", "monitoring" })
@@ -49,6 +54,14 @@ public static class StandaloneDefaults
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         return devKey;
     }
+
+    private static readonly (string Category, string Level)[] QuietCategories =
+    [
+        ("Microsoft.AspNetCore", "Warning"),
+        ("System.Net.Http.HttpClient", "Warning"),
+        ("Polly", "Warning"),
+        ("Microsoft.Extensions.Http.Resilience", "Warning"),
+    ];
 
     private static string DevKey(string dataPath)
     {

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Platform.Tests;
 
 /// <summary>
-/// Finds the public datasets in shared/data beside the repository: from PLATFORM_SHARED_DATA, else by walking up
-/// from the test binaries and from this source file (binaries may be built outside the tree).
+/// Finds the public datasets the repository carries in its <c>data/</c> folder: from PLATFORM_SHARED_DATA when set (another
+/// copy), else by walking up from the test binaries and from this source file (binaries may be built outside the tree).
 /// </summary>
 public static class SharedData
 {
@@ -19,12 +19,12 @@ public static class SharedData
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared", "data", fileName);
+                var candidate = Path.Combine(dir.FullName, "data", fileName);
                 if (File.Exists(candidate)) return candidate;
             }
         }
 
-        throw new FileNotFoundException($"Could not find shared/data/{fileName}; set PLATFORM_SHARED_DATA to the folder that holds it.");
+        throw new FileNotFoundException($"Could not find data/{fileName} in the repository; set PLATFORM_SHARED_DATA to the folder that holds it.");
     }
 
     private static string ThisFile([CallerFilePath] string path = "") => path;

@@ -83,10 +83,10 @@ public class InferencePathBenchmarks
         if (!string.IsNullOrEmpty(fromEnvironment)) return Path.Combine(fromEnvironment, "iris.csv");
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "iris.csv");
+            var candidate = Path.Combine(dir.FullName, "data", "iris.csv");
             if (File.Exists(candidate)) return candidate;
         }
 
-        throw new FileNotFoundException("shared/data/iris.csv not found; set PLATFORM_SHARED_DATA.");
+        throw new FileNotFoundException("data/iris.csv not found in the repository; set PLATFORM_SHARED_DATA.");
     }
 }

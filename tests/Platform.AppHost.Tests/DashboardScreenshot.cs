@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+
+namespace Platform.AppHost.Tests;
+
+/// <summary>
+/// Opens the dashboard's view of one trace in Debian's headless Chromium (through Playwright, which cannot download
+/// browsers here) and saves a screenshot once the trace's last span shows.
+/// </summary>
+public static class DashboardScreenshot
+{
+    /// <summary>Debian's chromium (deploy/local/test.sh installs it); PLATFORM_CHROMIUM names another Chromium-based browser.</summary>
+    private static string Chromium => Environment.GetEnvironmentVariable("PLATFORM_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+
+    /// <summary>Tall enough for the upload-to-swap trace's ~50 rows: the trace grid scrolls inside the page, so a full-page shot would not show more.</summary>
+    private const int ViewportHeight = 1900;
+
+    public static async Task SaveTraceAsync(Uri login, Uri dashboard, string traceId, string expectedText, string file)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless=new", "--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = ViewportHeight } });
+        await page.GotoAsync(login.ToString()); // the browser token sets the dashboard's cookie
+        await page.GotoAsync(new Uri(dashboard, $"traces/detail/{traceId}").ToString());
+        await page.GetByText(expectedText).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+    }
+}
