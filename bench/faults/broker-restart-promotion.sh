@@ -62,7 +62,7 @@ wait_for() { # <seconds> <description> <command...>
 }
 for s in ingestion training registry inference monitoring; do wait_for 120 "$s to start" curl -sf "${URL[$s]}/alive"; done
 
-SHARED=$ROOT/../shared/data
+SHARED=$ROOT/data; [[ -f $SHARED/diabetes_train.csv ]] || SHARED=$ROOT/../shared/data
 INSTANCE='{"instances":[{"age":0.0453,"sex":-0.0446,"bmi":-0.0062,"bp":-0.0160,"s1":0.1250,"s2":0.1252,"s3":0.0192,"s4":0.0343,"s5":0.0324,"s6":-0.0052}]}'
 served() { curl -s -X POST "${URL[inference]}/models/$1/predict" -H 'Content-Type: application/json' -d "$INSTANCE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("version",""))' 2>/dev/null; }
 reference() { curl -s "${URL[monitoring]}/drift/$1/reference" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("version",""))' 2>/dev/null; }
