@@ -16,6 +16,7 @@ public static class MonitoringModule
         builder.Services.AddScoped<QualityMonitor>();
         builder.Services.AddScoped<DriftAlarm>();
         builder.Services.AddScoped<LabelledRowSubmitter>();
+        builder.Services.AddScoped<FeedbackRecorder>();
         builder.Services.AddSingleton<DriftMetrics>();
         builder.Services.AddSingleton<WindowGate>();
         builder.Services.AddHostedService<WindowSweeper>();

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Monitoring.Infrastructure;
-using Platform.Monitoring.Model;
 
 namespace Platform.Monitoring.Apis;
 
@@ -41,77 +40,16 @@ public static class FeedbackApi
         return app;
     }
 
-    /// <remarks>
-    /// One answer per prediction. A repeat is a duplicate unless its sender's role is more trusted than the stored
-    /// answer's (labeler or operator over consumer, consumer over an unauthenticated sender) and the row has not become
-    /// training data yet: then it replaces the answer. Feedback may arrive before the prediction's log batch reaches
-    /// Monitoring: it is stored either way (pending), checked against the task and joined when the prediction's log is there.
-    /// </remarks>
+    /// <remarks>The rules (one answer per prediction, trust, wrong types, pending) are <see cref="FeedbackRecorder"/>'s.</remarks>
     private static async Task<Results<Accepted<FeedbackResponse>, ValidationProblem>> PostAsync(
-        FeedbackRequest request, HttpContext http, MonitoringDbContext db, DriftMetrics metrics, WindowGate gate, QualityMonitor quality,
-        LabelledRowSubmitter submitter, IOptions<MonitoringOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, HttpContext http, FeedbackRecorder recorder, IOptions<MonitoringOptions> options, CancellationToken cancellationToken)
     {
         var errors = Validate(request, options.Value.MaxActualLength);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var (keyId, trust) = FeedbackSender.Of(http.User);
-        var items = request.Feedback.DistinctBy(f => f.PredictionId).ToList();
-        var ids = items.Select(f => f.PredictionId).ToList();
-        var stored = await db.Feedback.Where(f => ids.Contains(f.PredictionId)).ToDictionaryAsync(f => f.PredictionId, cancellationToken);
-        var outputs = await db.Outputs.AsNoTracking().Where(o => ids.Contains(o.PredictionId))
-            .Select(o => new { o.PredictionId, o.ModelName, o.SubmissionId }).ToDictionaryAsync(o => o.PredictionId, cancellationToken);
-        var modelNames = outputs.Values.Select(o => o.ModelName).Distinct().ToList();
-        var tasks = await db.References.AsNoTracking().Where(r => modelNames.Contains(r.ModelName))
-            .ToDictionaryAsync(r => r.ModelName, r => r.Task, cancellationToken);
-
-        var now = clock.GetUtcNow();
-        int accepted = 0, replaced = 0, wrongType = 0, pending = 0, duplicates = request.Feedback.Count - items.Count;
-        foreach (var item in items)
-        {
-            var actual = Text(item.Actual);
-            var output = outputs.GetValueOrDefault(item.PredictionId);
-            if (output is not null && tasks.TryGetValue(output.ModelName, out var task) && !FeedbackValues.Fits(task, actual))
-            {
-                wrongType++;
-                continue;
-            }
-
-            if (stored.TryGetValue(item.PredictionId, out var earlier))
-            {
-                if (trust > earlier.Trust && output?.SubmissionId is null)
-                {
-                    (earlier.Actual, earlier.KeyId, earlier.Trust, earlier.ReceivedAt) = (actual, keyId, trust, now);
-                    replaced++;
-                }
-                else duplicates++;
-
-                continue;
-            }
-
-            db.Feedback.Add(new Feedback { PredictionId = item.PredictionId, Actual = actual, ReceivedAt = now, KeyId = keyId, Trust = trust });
-            accepted++;
-            if (output is null) pending++;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        metrics.Feedback(FeedbackOutcomes.Accepted, accepted - pending);
-        metrics.Feedback(FeedbackOutcomes.Pending, pending);
-        metrics.Feedback(FeedbackOutcomes.Replaced, replaced);
-        metrics.Feedback(FeedbackOutcomes.Duplicate, duplicates);
-        metrics.Feedback(FeedbackOutcomes.WrongType, wrongType);
-
-        // Close the quality windows this feedback completes, and submit the labelled rows that are due, now rather than at the next sweep.
-        if (modelNames.Count > 0)
-        {
-            using var _ = await gate.EnterAsync(cancellationToken);
-            foreach (var reference in await db.References.AsNoTracking().Where(r => modelNames.Contains(r.ModelName)).ToListAsync(cancellationToken))
-            {
-                await quality.CheckAsync(reference, cancellationToken);
-                await submitter.SubmitDueAsync(reference, cancellationToken);
-            }
-        }
-
-        return TypedResults.Accepted((string?)null, new FeedbackResponse(accepted, duplicates, replaced, wrongType, pending));
+        var counts = await recorder.RecordAsync(request.Feedback.Select(f => new ActualValue(f.PredictionId, Text(f.Actual))).ToList(), keyId, trust, cancellationToken);
+        return TypedResults.Accepted((string?)null, new FeedbackResponse(counts.Accepted, counts.Duplicates, counts.Replaced, counts.WrongType, counts.Pending));
     }
 
     private static async Task<Ok<List<SubmissionResponse>>> ListSubmissionsAsync(string? model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
