@@ -97,10 +97,11 @@ public sealed class LabelledRowSubmitter(
     }
 
     /// <summary>Ingestion answered: the rows are a dataset version now, or (rejected) they stay out of training for good.</summary>
-    public async Task AnsweredAsync(Guid correlationId, int? datasetVersion, string? error, CancellationToken cancellationToken)
+    /// <returns>The submission's model; null when the answer is not for a pending submission of ours.</returns>
+    public async Task<string?> AnsweredAsync(Guid correlationId, int? datasetVersion, string? error, CancellationToken cancellationToken)
     {
         var submission = await db.Submissions.FirstOrDefaultAsync(s => s.Id == correlationId, cancellationToken);
-        if (submission is null || submission.Status != SubmissionStatus.Pending) return;
+        if (submission is null || submission.Status != SubmissionStatus.Pending) return null;
         submission.Status = datasetVersion is null ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
         submission.DatasetVersion = datasetVersion;
         submission.Error = error is null ? null : error[..Math.Min(error.Length, 2000)];
@@ -111,6 +112,8 @@ public sealed class LabelledRowSubmitter(
             metrics.Feedback(FeedbackOutcomes.Rejected, submission.Rows);
             logger.LogWarning("{Model}: Ingestion rejected submission {Id} of {Rows} labelled rows: {Error}", submission.ModelName, submission.Id, submission.Rows, error);
         }
+
+        return submission.ModelName;
     }
 
     private async Task ResendAsync(ReferenceSet reference, FeedbackSubmission submission, CancellationToken cancellationToken)

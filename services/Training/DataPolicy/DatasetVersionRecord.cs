@@ -18,5 +18,16 @@ public sealed class DatasetVersionRecord
     /// <summary>Where the rows came from (Monitoring's submission for feedback).</summary>
     public string? LineageReference { get; set; }
 
+    /// <summary>For feedback, the earliest and latest prediction its rows answer.</summary>
+    public DateTimeOffset? LineageFrom { get; set; }
+
+    public DateTimeOffset? LineageTo { get; set; }
+
     public DateTimeOffset UploadedAt { get; set; }
+
+    /// <summary>
+    /// When the world its rows describe was observed: the latest prediction for feedback (whose truth may reach the
+    /// dataset long after), the upload for a producer's version.
+    /// </summary>
+    public DateTimeOffset ObservedUntil => LineageTo ?? UploadedAt;
 }

@@ -36,8 +36,6 @@ public sealed class RetrainScheduler(
         }
 
         var versions = await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetName == pointer.DatasetName).ToListAsync(cancellationToken);
-        var before = versions.Where(v => v.UploadedAt < drift.WindowFrom && TrainingDataPolicy.Extends(versions, pointer.DatasetVersion, v.Version))
-            .MaxBy(v => v.Version);
         var wait = new RetrainWait
         {
             Id = drift.ReportId,
@@ -45,8 +43,6 @@ public sealed class RetrainScheduler(
             DatasetName = pointer.DatasetName,
             Kind = drift.Kind,
             Since = drift.WindowFrom,
-            BaseVersion = before?.Version ?? 0,
-            BaseRows = before?.RowCount ?? 0,
             NeededRows = options.Value.MinNewRows,
             CreatedAt = clock.GetUtcNow(),
         };
@@ -66,6 +62,12 @@ public sealed class RetrainScheduler(
 
     private async Task CheckAsync(RetrainWait wait, List<DatasetVersionRecord> versions, int newest, CancellationToken cancellationToken)
     {
+        // Where the rows newer than the drift begin: after the newest version observed before it. Feedback versions are
+        // placed by their predictions' time, not their upload's, and recomputed at each check: a backlog of labelled rows
+        // from before the drift that reaches the dataset after it is not "new".
+        var before = versions.Where(v => v.ObservedUntil < wait.Since && TrainingDataPolicy.Extends(versions, newest, v.Version)).MaxBy(v => v.Version);
+        wait.BaseVersion = before?.Version ?? 0;
+        wait.BaseRows = before?.RowCount ?? 0;
         var rows = versions.FirstOrDefault(v => v.Version == newest)?.RowCount ?? 0;
         // A version that does not extend the base (a producer's whole new file) is new data from the first row.
         var have = TrainingDataPolicy.Extends(versions, newest, wait.BaseVersion) ? rows - wait.BaseRows : rows;

@@ -24,7 +24,7 @@ public sealed class RetrainWait
     /// <summary>When the drifted window began: rows uploaded after this are new.</summary>
     public DateTimeOffset Since { get; set; }
 
-    /// <summary>Rows in the dataset (newest version before <see cref="Since"/>) that predate the drift.</summary>
+    /// <summary>Rows that predate the drift: those of the newest version observed before <see cref="Since"/> (recomputed as versions arrive).</summary>
     public long BaseRows { get; set; }
 
     public int BaseVersion { get; set; }

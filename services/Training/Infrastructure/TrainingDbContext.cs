@@ -40,6 +40,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.Property(v => v.DatasetName).HasMaxLength(128);
             entity.Property(v => v.ModelName).HasMaxLength(128);
             entity.Property(v => v.Source).HasMaxLength(16);
+            entity.Ignore(v => v.ObservedUntil);
         });
         modelBuilder.Entity<RetrainWait>(entity =>
         {

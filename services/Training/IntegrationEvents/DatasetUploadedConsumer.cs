@@ -44,6 +44,7 @@ public sealed class DatasetUploadedConsumer(TrainingDbContext db, TrainingJob jo
             {
                 DatasetName = message.DatasetName, Version = message.Version, ModelName = modelName, DatasetVersionId = message.DatasetVersionId,
                 RowCount = message.RowCount, Source = message.Source, AppendedTo = message.AppendedTo, LineageReference = message.Lineage?.Reference,
+                LineageFrom = message.Lineage?.From, LineageTo = message.Lineage?.To,
                 UploadedAt = message.UploadedAt,
             });
         await db.SaveChangesAsync(context.CancellationToken);

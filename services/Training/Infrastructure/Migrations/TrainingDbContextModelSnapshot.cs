@@ -79,8 +79,14 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("LineageFrom")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LineageReference")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LineageTo")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ModelName")
                         .IsRequired()

@@ -29,6 +29,8 @@ namespace Platform.Training.Infrastructure.Migrations
                     Source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     AppendedTo = table.Column<int>(type: "integer", nullable: true),
                     LineageReference = table.Column<string>(type: "text", nullable: true),
+                    LineageFrom = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LineageTo = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

@@ -12,7 +12,7 @@ using Platform.Training.Infrastructure;
 namespace Platform.Training.Infrastructure.Migrations
 {
     [DbContext(typeof(TrainingDbContext))]
-    [Migration("20261201182857_DataPolicyLineage")]
+    [Migration("20261201190657_DataPolicyLineage")]
     partial class DataPolicyLineage
     {
         /// <inheritdoc />
@@ -82,8 +82,14 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("LineageFrom")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LineageReference")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LineageTo")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
