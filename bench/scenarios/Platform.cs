@@ -37,7 +37,8 @@ public sealed class PlatformClient(Uri ingestion, Uri inference, Uri monitoring,
         using var response = await _http.PostAsJsonAsync(new Uri(inference, $"models/{model}/predict"), new JsonObject { ["instances"] = instances });
         if (!response.IsSuccessStatusCode) return null;
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        return ((int)body["version"]!, body["predictions"]!.AsArray().Select(p => p!.ToString()).ToArray(),
+        // A classifier's prediction is {"label", "probabilities"}; a regression's a number.
+        return ((int)body["version"]!, body["predictions"]!.AsArray().Select(p => p is JsonObject o ? (string)o["label"]! : p!.ToString()).ToArray(),
             body["predictionIds"]!.AsArray().Select(p => (string)p!).ToArray());
     }
 

@@ -26,8 +26,8 @@ public sealed class DatasetVersionRecord
     public DateTimeOffset UploadedAt { get; set; }
 
     /// <summary>
-    /// When the world its rows describe was observed: the latest prediction for feedback (whose truth may reach the
-    /// dataset long after), the upload for a producer's version.
+    /// Since when the world its rows describe was observed: the earliest prediction for feedback (whose truth may reach
+    /// the dataset long after), the upload for a producer's version.
     /// </summary>
-    public DateTimeOffset ObservedUntil => LineageTo ?? UploadedAt;
+    public DateTimeOffset ObservedFrom => LineageFrom ?? UploadedAt;
 }

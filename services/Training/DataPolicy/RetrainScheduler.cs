@@ -62,10 +62,11 @@ public sealed class RetrainScheduler(
 
     private async Task CheckAsync(RetrainWait wait, List<DatasetVersionRecord> versions, int newest, CancellationToken cancellationToken)
     {
-        // Where the rows newer than the drift begin: after the newest version observed before it. Feedback versions are
-        // placed by their predictions' time, not their upload's, and recomputed at each check: a backlog of labelled rows
-        // from before the drift that reaches the dataset after it is not "new".
-        var before = versions.Where(v => v.ObservedUntil < wait.Since && TrainingDataPolicy.Extends(versions, newest, v.Version)).MaxBy(v => v.Version);
+        // Where the rows newer than the drift begin: after the newest version holding anything observed before it (a
+        // version that straddles the drift's start is left out whole). Feedback versions are placed by their
+        // predictions' time, not their upload's, and this is recomputed at each check: a backlog of labelled rows from
+        // before the drift that reaches the dataset after it is not "new".
+        var before = versions.Where(v => v.ObservedFrom < wait.Since && TrainingDataPolicy.Extends(versions, newest, v.Version)).MaxBy(v => v.Version);
         wait.BaseVersion = before?.Version ?? 0;
         wait.BaseRows = before?.RowCount ?? 0;
         var rows = versions.FirstOrDefault(v => v.Version == newest)?.RowCount ?? 0;

@@ -40,7 +40,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.Property(v => v.DatasetName).HasMaxLength(128);
             entity.Property(v => v.ModelName).HasMaxLength(128);
             entity.Property(v => v.Source).HasMaxLength(16);
-            entity.Ignore(v => v.ObservedUntil);
+            entity.Ignore(v => v.ObservedFrom);
         });
         modelBuilder.Entity<RetrainWait>(entity =>
         {
