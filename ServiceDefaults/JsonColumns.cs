@@ -8,7 +8,11 @@ namespace Platform.ServiceDefaults;
 /// <summary>A typed property (an array, a record) stored as one JSON text column, compared by value for change tracking.</summary>
 public static class JsonColumns
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults; NaN allowed, since a missing number is one (a logged input the client left out).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class?
     {

@@ -52,7 +52,7 @@ public sealed class DriftMonitor(
                 Output = prediction.Output,
                 Confidence = prediction.Confidence,
                 At = prediction.At,
-                Numeric = prediction.Numeric,
+                Numeric = prediction.NumericWithMissing(),
                 Categorical = prediction.Categorical,
             });
         }
