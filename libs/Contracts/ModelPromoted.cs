@@ -5,6 +5,7 @@ namespace Platform.Contracts;
 /// Monitoring takes the training data at <paramref name="DatasetContentUri"/> as the new reference, and
 /// <paramref name="HoldoutMetrics"/> (all holdout metrics: rmse, accuracy, ...) as the baseline of live quality.
 /// </summary>
+/// <param name="Target">The target column of the training data (null from Registries that predate it).</param>
 public sealed record ModelPromoted(
     string ModelName,
     int Version,
@@ -21,4 +22,5 @@ public sealed record ModelPromoted(
     double HoldoutMetric,
     string Reason,
     DateTimeOffset PromotedAt,
-    IReadOnlyDictionary<string, double>? HoldoutMetrics = null);
+    IReadOnlyDictionary<string, double>? HoldoutMetrics = null,
+    string? Target = null);

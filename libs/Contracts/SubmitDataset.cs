@@ -12,6 +12,8 @@ namespace Platform.Contracts;
 /// <param name="Task">"regression", "binary" or "multiclass"; null keeps the previous version's or infers it.</param>
 /// <param name="Append">Build the next version from the newest one plus these rows (a header row naming the same columns in the same order comes first).</param>
 /// <param name="NewSchema">Start a new schema version: the columns may differ from the previous version's.</param>
+/// <param name="Source">Who produced the rows: <see cref="DatasetSources.Upload"/> (a producer, the default) or <see cref="DatasetSources.Feedback"/> (Monitoring's labelled live rows).</param>
+/// <param name="Lineage">Where the rows came from, when the producer knows (Monitoring: the submission, its prediction window).</param>
 public sealed record SubmitDataset(
     Guid CorrelationId,
     string DatasetName,
@@ -20,7 +22,22 @@ public sealed record SubmitDataset(
     string? Csv,
     Uri? ContentUri,
     bool Append = false,
-    bool NewSchema = false);
+    bool NewSchema = false,
+    string? Source = null,
+    DatasetLineage? Lineage = null);
+
+/// <summary>Where the rows of a dataset version came from.</summary>
+/// <param name="Reference">Where to read the details, e.g. Monitoring's <c>/feedback/submissions/{id}</c> with the prediction ids.</param>
+/// <param name="From">The earliest prediction the rows answer (feedback); null otherwise.</param>
+/// <param name="To">The latest prediction the rows answer (feedback); null otherwise.</param>
+public sealed record DatasetLineage(string Reference, int Rows, DateTimeOffset? From = null, DateTimeOffset? To = null);
+
+/// <summary>Values of <see cref="SubmitDataset.Source"/> and <see cref="DatasetUploaded.Source"/>.</summary>
+public static class DatasetSources
+{
+    public const string Upload = "upload";
+    public const string Feedback = "feedback";
+}
 
 public static class SubmitDatasetLimits
 {

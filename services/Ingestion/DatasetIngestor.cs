@@ -16,8 +16,10 @@ namespace Platform.Ingestion;
 /// <param name="Append">Build the next version from the newest one plus these rows.</param>
 /// <param name="NewSchema">Start a new schema version instead of holding the file to the newest version's schema.</param>
 /// <param name="SubmissionId">The producer's correlation id (bus submissions): the idempotency key of a redelivery.</param>
+/// <param name="Source">"upload" or "feedback", passed on in <c>DatasetUploaded</c> with <paramref name="Lineage"/>.</param>
 public sealed record IngestRequest(
-    string DatasetName, string? Target, string? Task, bool Append = false, bool NewSchema = false, Guid? SubmissionId = null);
+    string DatasetName, string? Target, string? Task, bool Append = false, bool NewSchema = false, Guid? SubmissionId = null,
+    string Source = DatasetSources.Upload, DatasetLineage? Lineage = null);
 
 /// <summary>The outcome of one submission: a new version, the version that already holds the same submission, or a rejection.</summary>
 public sealed record IngestResult(DatasetVersion? Version, bool Created, IReadOnlyList<RejectionReason> Problems, long TotalProblems)
@@ -181,7 +183,7 @@ public sealed class DatasetIngestor(IngestionDbContext db, ContentStore store, I
         db.DatasetVersions.Add(version);
         db.AddOutboxMessage(new DatasetUploaded(
             version.Id, version.DatasetName, version.Version, version.Sha256, version.RowCount, version.Target, version.Task,
-            validation.Columns, ContentUri(version), version.CreatedAt));
+            validation.Columns, ContentUri(version), version.CreatedAt, request.Source, version.AppendedTo, request.Lineage));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -25,7 +25,8 @@ public sealed class DriftMetrics
     {
         _windows = meter.CreateCounter<long>("platform.monitoring.windows", description: "Windows checked (tag kind: data or concept)");
         _events = meter.CreateCounter<long>("platform.monitoring.drift_events", description: "DriftDetected events published (tag kind)");
-        _feedback = meter.CreateCounter<long>("platform.monitoring.feedback", description: "Actual values received for logged predictions");
+        _feedback = meter.CreateCounter<long>("platform.monitoring.feedback",
+            description: "Feedback items by outcome (accepted, replaced, duplicate, wrong_type, pending, unknown; submitted and rejected count labelled rows sent to Ingestion)");
         _unattributed = meter.CreateCounter<long>("platform.monitoring.rows.unattributed",
             description: "Logged predictions of a version that is not the production one, even after asking the Registry (tags model, version)");
         meter.CreateObservableGauge("platform.monitoring.feature_drift_score",
@@ -66,7 +67,10 @@ public sealed class DriftMetrics
 
     public void EventPublished(string model, string kind) => _events.Add(1, new("model", model), new("kind", kind));
 
-    public void FeedbackReceived(int count) => _feedback.Add(count);
+    public void Feedback(string outcome, long count)
+    {
+        if (count > 0) _feedback.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+    }
 
     public void Unattributed(string model, int version, int rows) => _unattributed.Add(rows, new("model", model), new("version", version));
 

@@ -19,7 +19,7 @@ namespace Platform.Monitoring;
 /// </summary>
 public sealed class DriftMonitor(
     MonitoringDbContext db, DriftAlarm alarm, QualityMonitor quality, DriftMetrics metrics, WindowGate gate, ReferenceReconciler reconciler,
-    IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<DriftMonitor> logger)
+    LabelledRowSubmitter submitter, IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<DriftMonitor> logger)
 {
     public async Task AddAsync(PredictionsLogged batch, CancellationToken cancellationToken)
     {
@@ -52,6 +52,8 @@ public sealed class DriftMonitor(
                 Output = prediction.Output,
                 Confidence = prediction.Confidence,
                 At = prediction.At,
+                Numeric = prediction.NumericWithMissing(),
+                Categorical = prediction.Categorical,
             });
         }
 
@@ -59,6 +61,7 @@ public sealed class DriftMonitor(
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
         // Feedback may have arrived before this batch: its predictions can complete a quality window now.
         await quality.CheckAsync(reference, cancellationToken);
+        await submitter.SubmitDueAsync(reference, cancellationToken);
     }
 
     /// <summary>
@@ -96,8 +99,8 @@ public sealed class DriftMonitor(
     }
 
     /// <summary>
-    /// The periodic part: closes every time-based window that is due, runs the quality check, and deletes outputs and
-    /// feedback past <see cref="MonitoringOptions.OutputRetention"/>.
+    /// The periodic part: closes every time-based window that is due, runs the quality check, submits labelled rows that
+    /// are due, and deletes outputs and feedback past <see cref="MonitoringOptions.OutputRetention"/>.
     /// </summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
@@ -107,9 +110,13 @@ public sealed class DriftMonitor(
         {
             while (await TryCloseWindowAsync(reference, cancellationToken)) { }
             await quality.CheckAsync(reference, cancellationToken);
+            await submitter.SubmitDueAsync(reference, cancellationToken);
         }
 
         var cutoff = clock.GetUtcNow() - options.Value.OutputRetention;
+        // Feedback whose prediction never reached Monitoring named an unknown prediction: counted, then dropped.
+        var unknown = await db.Feedback.CountAsync(f => f.ReceivedAt < cutoff && !db.Outputs.Any(o => o.PredictionId == f.PredictionId), cancellationToken);
+        if (unknown > 0) metrics.Feedback(FeedbackOutcomes.Unknown, unknown);
         var outputs = await db.Outputs.Where(o => o.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         var feedback = await db.Feedback.Where(f => f.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         if (outputs + feedback > 0) logger.LogInformation("Retention: deleted {Outputs} logged outputs and {Feedback} feedback rows", outputs, feedback);

@@ -15,6 +15,8 @@ public static class MonitoringModule
         builder.Services.AddScoped<DriftMonitor>();
         builder.Services.AddScoped<QualityMonitor>();
         builder.Services.AddScoped<DriftAlarm>();
+        builder.Services.AddScoped<LabelledRowSubmitter>();
+        builder.Services.AddScoped<FeedbackRecorder>();
         builder.Services.AddSingleton<DriftMetrics>();
         builder.Services.AddSingleton<WindowGate>();
         builder.Services.AddHostedService<WindowSweeper>();
@@ -30,6 +32,9 @@ public static class MonitoringModule
     {
         bus.AddConsumer<ModelPromotedConsumer, ModelPromotedConsumerDefinition>();
         bus.AddConsumer<PredictionsLoggedConsumer, PredictionsLoggedConsumerDefinition>();
+        bus.AddConsumer<DatasetAcceptedConsumer, DatasetAcceptedConsumerDefinition>();
+        bus.AddConsumer<DatasetRejectedConsumer, DatasetRejectedConsumerDefinition>();
+        bus.AddConsumer<RetrainAwaitingDataConsumer, RetrainAwaitingDataConsumerDefinition>();
     }
 
     public static IEndpointRouteBuilder MapMonitoring(this IEndpointRouteBuilder app)

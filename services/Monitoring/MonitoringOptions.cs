@@ -57,6 +57,29 @@ public sealed class MonitoringOptions
     /// <summary>Logged outputs and feedback older than this are deleted: feedback arriving later is not joined any more.</summary>
     public TimeSpan OutputRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Labelled rows (a logged prediction with its actual value) are submitted to Ingestion, appended to the model's
+    /// dataset, once this many wait, or once the oldest has waited <see cref="LabelledBatchMaxAge"/>: fewer, larger
+    /// dataset versions than one per feedback request.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int LabelledBatchRows { get; set; } = 250;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LabelledBatchMaxAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>At most this many rows per submission (and never more than the bus's inline limit of 1 MiB of CSV).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSubmissionRows { get; set; } = 5000;
+
+    /// <summary>A submission without an answer from Ingestion after this long is sent again (same id: stored once).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SubmissionRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest actual value accepted (characters): a label, not a document.</summary>
+    [Range(1, 10_000)]
+    public int MaxActualLength { get; set; } = 256;
+
     public int Seed { get; set; } = 42;
 
     /// <summary>Where the Registry answers (its production versions are what references are reconciled with).</summary>

@@ -57,6 +57,8 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         current.HoldoutMetricsJson = JsonSerializer.Serialize(promoted.HoldoutMetrics ?? new Dictionary<string, double>());
         current.Task = promoted.Task;
         current.PromotedAt = promoted.PromotedAt;
+        current.DatasetColumns = table.Columns.Select(c => c.Name).ToArray();
+        current.Target = promoted.Target;
 
         // Rows logged for the previous version say nothing about the new one.
         await db.WindowRows.Where(r => r.ModelName == promoted.ModelName && r.Version != promoted.Version).ExecuteDeleteAsync(cancellationToken);

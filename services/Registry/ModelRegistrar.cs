@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
+using Platform.Registry.Gate;
 using Platform.Registry.Infrastructure;
 using Platform.Registry.Model;
 using Platform.ServiceDefaults.Outbox;
@@ -35,7 +36,7 @@ public sealed class ModelRegistrar(
         var decision = policy.Decide(new GateInput(
             trained.PrimaryMetric, trained.HigherIsBetter, metric, champion?.Version,
             champion is not null && trained.ChampionVersion == champion.Version ? trained.ChampionHoldoutMetric : null,
-            champion?.HoldoutMetric));
+            champion?.HoldoutMetric, trained.Gate));
 
         var version = new ModelVersion
         {
@@ -121,7 +122,7 @@ public sealed class ModelRegistrar(
             artifacts.UriOf(target.ModelName, target.Version), target.ArtifactSha256,
             target.DatasetName, target.DatasetVersion, new Uri(target.DatasetContentUri),
             target.PrimaryMetric, target.HoldoutMetric, reason, now,
-            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json)));
+            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json), target.Target));
         Activity.Current?.AddEvent(new ActivityEvent("production moved"));
     }
 }

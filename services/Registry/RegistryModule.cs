@@ -1,5 +1,6 @@
 using MassTransit;
 using Platform.Registry.Apis;
+using Platform.Registry.Gate;
 using Platform.Registry.Infrastructure;
 using Platform.Registry.IntegrationEvents;
 

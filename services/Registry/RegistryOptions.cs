@@ -26,4 +26,29 @@ public sealed class RegistryOptions
     /// <summary>How much a challenger must beat the champion by, on the same holdout, to be promoted (0: strictly better).</summary>
     [Range(0, double.MaxValue)]
     public double Margin { get; set; }
+
+    /// <summary>The rule for challengers judged on the newest rows (<see cref="Gate.PromotionPolicy"/>).</summary>
+    [Required]
+    public GateOptions Gate { get; set; } = new();
+}
+
+/// <summary>The paired bootstrap on the gate's holdout of newest rows (<c>Registry:Gate</c>).</summary>
+public sealed class GateOptions
+{
+    /// <summary>Below this many rows the holdout is too small to judge by; the gate falls back to the primary metric.</summary>
+    [Range(10, 1_000_000)]
+    public int MinHoldoutRows { get; set; } = 50;
+
+    [Range(100, 100_000)]
+    public int Resamples { get; set; } = 1000;
+
+    /// <summary>How sure the gate must be that the challenger is better: the improvement's lower quantile at 1 − this must exceed the margin.</summary>
+    [Range(0.5, 0.999)]
+    public double Confidence { get; set; } = 0.95;
+
+    /// <summary>The improvement required beyond chance, as a share of the champion's value (0: better at all).</summary>
+    [Range(0.0, 1.0)]
+    public double RelativeMargin { get; set; }
+
+    public int Seed { get; set; } = 42;
 }

@@ -49,6 +49,8 @@ public static class StandaloneDefaults
         {
             devKey = DevKey(dataPath);
             defaults[$"Auth:Keys:{devKey}"] = "consumer,producer,operator";
+            // Monitoring submits labelled live rows to Ingestion on the bus with the platform's own key.
+            defaults["Platform:ServiceKey"] = devKey;
         }
 
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });

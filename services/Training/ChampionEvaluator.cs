@@ -1,16 +1,19 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Platform.Contracts;
 using Platform.Ml.Models;
+using Platform.Training.DataPolicy;
 
 namespace Platform.Training;
 
 /// <summary>
 /// Scores the current production version on the challenger's holdout, so the Registry's gate compares both models
-/// on the same rows rather than on metrics from different splits.
+/// on the same rows rather than on metrics from different splits; and, when the run held out its newest rows for the
+/// gate (<see cref="RunData.Gate"/>), scores champion and challenger row by row on those.
 /// </summary>
-public sealed class ChampionEvaluator(HttpClient http, IOptions<TrainingOptions> options, ILogger<ChampionEvaluator> logger)
+public sealed class ChampionEvaluator(HttpClient http, RunData data, IOptions<TrainingOptions> options, ILogger<ChampionEvaluator> logger)
 {
-    public sealed record Evaluation(int? Version, double? Metric);
+    public sealed record Evaluation(int? Version, double? Metric, GateHoldout? Gate = null);
 
     public async Task<Evaluation> EvaluateAsync(string modelName, TrainingResult challenger, CancellationToken cancellationToken)
     {
@@ -29,7 +32,8 @@ public sealed class ChampionEvaluator(HttpClient http, IOptions<TrainingOptions>
             using var scorer = OnnxScorer.Load(bytes);
             var scores = scorer.Score(challenger.Holdout);
             var metrics = ModelEvaluator.Evaluate(challenger.Signature.Task, challenger.Holdout, challenger.Signature.Target, scores, scorer.Signature.ClassLabels);
-            return new Evaluation(champion.Version, metrics.TryGetValue(challenger.PrimaryMetric, out var value) ? value : null);
+            var gate = data.Gate is { } rows && data.Selection is { } selection ? GateScorer.Score(rows, selection, challenger, scorer, champion.Version) : null;
+            return new Evaluation(champion.Version, metrics.TryGetValue(challenger.PrimaryMetric, out var value) ? value : null, gate);
         }
         catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException)
         {

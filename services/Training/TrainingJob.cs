@@ -9,6 +9,7 @@ using Platform.Ml.Data;
 using Platform.Ml.Models;
 using Platform.ServiceDefaults.Outbox;
 using Platform.Training.Apis;
+using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
 using Platform.Training.Model;
 using MlTrainingOptions = Platform.Ml.Models.TrainingOptions;
@@ -23,7 +24,7 @@ public sealed record TrainingRequest(string ModelName, DatasetPointer Dataset, s
 /// artifacts, score the champion on the same holdout, and record the run with its <c>ModelTrained</c> in one commit.
 /// </summary>
 public sealed class TrainingJob(
-    HttpClient http,
+    RunData data,
     TrainingDbContext db,
     ArtifactStore artifacts,
     ChampionEvaluator champions,
@@ -82,7 +83,7 @@ public sealed class TrainingJob(
 
         try
         {
-            var table = await DownloadAsync(request.Dataset, cancellationToken);
+            var table = await data.LoadAsync(run, request.Dataset, cancellationToken);
             await SetStageAsync(run, "training", cancellationToken);
             if (!MlTaskNames.TryParse(request.Dataset.Task, out var task))
                 throw new InvalidOperationException($"Unknown task '{request.Dataset.Task}'.");
@@ -124,13 +125,6 @@ public sealed class TrainingJob(
         }
     }
 
-    private async Task<Table> DownloadAsync(DatasetPointer dataset, CancellationToken cancellationToken)
-    {
-        var bytes = await http.GetVerifiedBytesAsync(new Uri(dataset.ContentUri), dataset.Sha256, cancellationToken);
-        using var stream = new MemoryStream(bytes, writable: false);
-        return CsvTableReader.Read(stream);
-    }
-
     private async Task SetStageAsync(TrainingRun run, string stage, CancellationToken cancellationToken)
     {
         run.Stage = stage;
@@ -162,5 +156,5 @@ public sealed class TrainingJob(
         result.Signature.Inputs.Select(i => new ColumnInfo(i.Name, i.Kind.ToWireName(), i.Categories)).ToArray(),
         result.Signature.ClassLabels, result.PrimaryMetric, result.HigherIsBetter,
         new Dictionary<string, double>(result.HoldoutMetrics), champion.Version, champion.Metric,
-        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value);
+        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value, champion.Gate);
 }

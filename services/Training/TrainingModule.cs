@@ -1,5 +1,7 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Training.Apis;
+using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
 using Platform.Training.IntegrationEvents;
 
@@ -13,7 +15,12 @@ public static class TrainingModule
         builder.AddPlatformDbContext<TBuilder, TrainingDbContext>("trainingdb");
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddHttpClient<ChampionEvaluator>();
-        builder.Services.AddHttpClient<TrainingJob>();
+        builder.Services.AddScoped<TrainingJob>();
+        builder.Services.AddOptions<DataPolicyOptions>().BindConfiguration("Training:DataPolicy").ValidateDataAnnotations().ValidateOnStart();
+        // One per run's scope: the rows it loads are what the champion evaluator scores the gate on.
+        builder.Services.AddScoped<RunData>();
+        builder.Services.AddScoped<RetrainScheduler>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RunProgress>();
         return builder;
     }

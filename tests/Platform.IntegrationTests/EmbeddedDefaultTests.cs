@@ -33,7 +33,8 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
             {
                 dll, "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", _dataPath,
                 "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
-                $"--Auth:Keys:{ApiKey}", "producer,consumer,operator",
+                $"--Auth:Keys:{ApiKey}", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
+                "--Training:DataPolicy:MinNewRows", "200", "--Monitoring:LabelledBatchRows", "100",
             },
             WorkingDirectory = Directory.CreateDirectory(_dataPath).FullName,
             RedirectStandardOutput = true,
@@ -62,36 +63,49 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Embedded_default_runs_the_loop_from_upload_to_the_gates_decision_on_drift()
+    public async Task Embedded_default_heals_after_drift_once_the_truth_for_the_shifted_inputs_arrives()
     {
         await _http.UploadDatasetAsync("diabetes", "diabetes_train.csv", "target=target&task=regression");
 
         var holdout = CsvTableReader.Read(SharedData.PathOf("diabetes_test.csv"));
         await WaitUntilAsync(async () => (await _http.GetAsync("models/diabetes/signature")).IsSuccessStatusCode, Slow, "the first version to be served");
-        var predictions = await PredictAsync(holdout, shift: 0);
+        var (predictions, _, _) = await PredictAsync(holdout, shift: 0);
         var actual = holdout["target"].Numbers!;
         var rmse = Math.Sqrt(actual.Select((y, i) => (y - predictions[i]) * (y - predictions[i])).Average());
         Assert.InRange(rmse, 40, 65);
 
         // Far outside the training data: every feature moved by 0.4 (about eight standard deviations).
-        for (var i = 0; i < 3; i++) await PredictAsync(holdout, shift: 0.4);
+        var feedback = new JsonArray();
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, ids, _) = await PredictAsync(holdout, shift: 0.4);
+            for (var row = 0; row < ids.Length; row++) feedback.Add(new JsonObject { ["predictionId"] = ids[row], ["actual"] = actual[row] });
+        }
 
+        // Drift, but no labelled row newer than it: the model waits rather than retraining the same bytes.
+        await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes"))!
+            .Any(r => (string?)r!["status"] == "awaiting-data" && (string?)r["stage"] == "awaiting labelled data: 0 of 200 rows"), Slow, "the wait for labelled data");
+        var reports = await _http.GetFromJsonAsync<JsonArray>("drift/diabetes");
+        Assert.Contains(reports!, r => (bool)r!["eventPublished"]! && (double)r["driftedShare"]! >= 0.3);
+
+        // The truth comes back: the retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
+        using (var response = await _http.PostAsJsonAsync("feedback", new JsonObject { ["feedback"] = feedback }))
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await WaitUntilAsync(async () =>
         {
             var runs = await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes");
             return runs!.Any(r => (string?)r!["trigger"] == "drift" && (string?)r["status"] == "succeeded");
         }, Slow, "a retrain with trigger drift");
-        var reports = await _http.GetFromJsonAsync<JsonArray>("drift/diabetes");
-        Assert.Contains(reports!, r => (bool)r!["eventPublished"]! && (double)r["driftedShare"]! >= 0.3);
 
         await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonObject>("models/diabetes"))!["versions"]!.AsArray().Count == 2, Slow, "version 2");
         var audit = await _http.GetFromJsonAsync<JsonArray>("models/diabetes/audit");
         var decision = audit!.First(a => (int?)a!["toVersion"] == 2)!;
-        Assert.Contains((string)decision["action"]!, new[] { "gate", "rejected" });
-        Assert.Contains("champion v1", (string)decision["reason"]!);
+        Assert.Equal("gate", (string)decision["action"]!);
+        Assert.Contains("newest rows held out of training", (string)decision["reason"]!);
+        await WaitUntilAsync(async () => (await PredictAsync(holdout.SelectRows([0]), shift: 0.4)).Version == 2, Slow, "Inference to serve v2");
     }
 
-    private async Task<double[]> PredictAsync(Table rows, double shift)
+    private async Task<(double[] Predictions, string[] Ids, int Version)> PredictAsync(Table rows, double shift)
     {
         var instances = new JsonArray();
         for (var row = 0; row < rows.RowCount; row++)
@@ -104,7 +118,8 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         using var response = await _http.PostAsJsonAsync("models/diabetes/predict", new JsonObject { ["instances"] = instances });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.True(response.IsSuccessStatusCode, $"predict answered {(int)response.StatusCode}: {body}");
-        return body!["predictions"]!.AsArray().Select(p => (double)p!).ToArray();
+        return (body!["predictions"]!.AsArray().Select(p => (double)p!).ToArray(), body["predictionIds"]!.AsArray().Select(p => (string)p!).ToArray(),
+            (int)body["version"]!);
     }
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -22,6 +22,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Monitoring:WindowRows"] = "200",
             ["Monitoring:MinWindowRows"] = "50",
             ["Inference:LogFlushInterval"] = "00:00:00.500",
+            // A drift retrain waits for 200 labelled rows newer than the drift; labelled rows go to Ingestion 100 at a time.
+            ["Training:DataPolicy:MinNewRows"] = "200",
+            ["Monitoring:LabelledBatchRows"] = "100",
         });
     }
 

@@ -13,8 +13,9 @@ using Platform.Tests;
 namespace Platform.IntegrationTests;
 
 /// <summary>
-/// The whole loop over real RabbitMQ and PostgreSQL, driven from outside: upload → train → register → serve →
-/// shifted inputs → drift → retrain → gate → swap, with one trace per half.
+/// The whole loop over real RabbitMQ and PostgreSQL with separate service hosts, driven from outside: upload → train →
+/// register → serve → shifted inputs → drift → "awaiting labelled data" → feedback → labelled rows through Ingestion →
+/// retrain on them by itself → gate on the newest rows → swap, with one trace per half.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class RetrainLoopTests(PlatformFixture fixture)
@@ -22,7 +23,7 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
     private static readonly TimeSpan Slow = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task Upload_trains_serves_detects_drift_retrains_and_gates_in_two_traces()
+    public async Task Upload_trains_serves_detects_drift_waits_for_labelled_rows_then_heals_in_two_traces()
     {
         var hosts = fixture.Hosts;
         var observer = fixture.Observer;
@@ -66,40 +67,69 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         Assert.Contains($"register {model}", firstHalf);
         Assert.Contains($"swap {model}", firstHalf);
 
-        // 5. Inputs shifted by several standard deviations drift.
+        // 5. Inputs shifted by several standard deviations drift (the truth for them stays the holdout's target).
         var reference = CsvTableReader.Read(SharedData.PathOf("diabetes_train.csv"));
-        for (var i = 0; i < 3; i++) await PredictAsync(inference, model, holdout, shiftInStd: 4, reference);
+        var shifted = new List<(string Id, double Actual)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var ids = await PredictIdsAsync(inference, model, holdout, shiftInStd: 4, reference);
+            shifted.AddRange(ids.Select((id, row) => (id, actual[row])));
+        }
+
         var drift = await observer.WaitForAsync<DriftDetected>(d => d.ModelName == model, Slow);
         Assert.Equal(1, drift.Version);
         Assert.True(drift.DriftedShare >= drift.Threshold);
         Assert.All(drift.Features.Where(f => f.Drifted), f => Assert.True(f.PValue < 0.05));
         Assert.Contains(drift.Features, f => f.Feature == "bmi" && f.Test == "ks" && f.Drifted);
 
-        // 6. Training retrains with trigger "drift"; the gate decides; the decision is applied.
-        var decided = await WaitForDecisionAsync(observer, model, 2);
-        var runs = await training.GetFromJsonAsync<JsonArray>($"runs?model={model}");
-        var driftRun = runs!.Select(r => r!.AsObject()).Single(r => (string?)r["trigger"] == "drift");
-        Assert.Equal("succeeded", (string?)driftRun["status"]);
-        var registered = await registry.GetFromJsonAsync<JsonObject>($"models/{model}");
-        var v2 = registered!["versions"]!.AsArray().Single(v => (int)v!["version"]! == 2)!;
-        if (decided is ModelPromoted)
+        // 6. No labelled row is newer than the drift: the model waits instead of retraining the same bytes, and says so.
+        const string waiting = "awaiting labelled data: 0 of 200 rows";
+        await WaitUntilAsync(async () => (await training.GetFromJsonAsync<JsonArray>($"runs?model={model}"))!
+            .Any(r => (string?)r!["status"] == "awaiting-data" && (string?)r["stage"] == waiting), Slow, "the run list to show the wait");
+        await WaitUntilAsync(async () => (await monitoring.GetFromJsonAsync<JsonArray>($"drift/{model}"))!
+            .Any(r => ((string)r!["decision"]!).Contains(waiting, StringComparison.Ordinal)), Slow, "the drift report to show the wait");
+        Assert.DoesNotContain(observer.All<ModelTrained>(), t => t.ModelName == model && t.Trigger == TriggerNames.Drift);
+
+        // 7. The truth arrives: the labelled rows go through Ingestion as an appended feedback version, the retrain starts by itself.
+        var feedback = new JsonArray();
+        foreach (var (id, value) in shifted) feedback.Add(new JsonObject { ["predictionId"] = id, ["actual"] = value });
+        using (var response = await monitoring.PostAsJsonAsync("feedback", new JsonObject { ["feedback"] = feedback }))
         {
-            Assert.Equal("production", (string?)v2["stage"]);
-            await WaitUntilAsync(async () => await ServedVersionAsync(inference, model, holdout) == 2, Slow, "Inference to swap to v2");
-        }
-        else
-        {
-            Assert.Equal("rejected", (string?)v2["stage"]);
-            Assert.Equal(1, (int?)registered["productionVersion"]);
-            Assert.Equal(1, await ServedVersionAsync(inference, model, holdout));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal(shifted.Count, (int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["accepted"]!);
         }
 
-        // 7. The second half is one trace too: drift check → retrain → registration.
+        var labelled = await observer.WaitForAsync<DatasetUploaded>(d => d.DatasetName == model && d.Source == DatasetSources.Feedback, Slow);
+        Assert.Equal((2, 1, 353L + shifted.Count), (labelled.Version, labelled.AppendedTo, labelled.RowCount));
+        Assert.Contains("/feedback/submissions/", labelled.Lineage!.Reference);
+        var decided = await WaitForDecisionAsync(observer, model, 2);
+        var trained = observer.All<ModelTrained>().Single(t => t.ModelName == model && t.Trigger == TriggerNames.Drift);
+        var gate = trained.Gate!;
+        Assert.Equal((2, 353 + shifted.Count, 1), (gate.DatasetVersion, gate.RowTo, gate.ChampionVersion));
+        Assert.Contains("v2 feedback", gate.Provenance);
+
+        var runs = await training.GetFromJsonAsync<JsonArray>($"runs?model={model}");
+        var driftRun = runs!.Select(r => r!.AsObject()).Single(r => (string?)r["trigger"] == "drift" && (string?)r["status"] != "awaiting-data");
+        Assert.Equal("succeeded", (string?)driftRun["status"]);
+        Assert.Equal(353, (int)driftRun["data"]!["rowFrom"]!);
+        Assert.Equal(2, (int)driftRun["data"]!["versions"]![0]!["version"]!);
+        Assert.Equal("feedback", (string?)driftRun["data"]!["versions"]![0]!["source"]);
+
+        // 8. The champion knows nothing of the shifted world; the challenger learnt it: promoted, audited with both scores, served.
+        Assert.IsType<ModelPromoted>(decided);
+        var audit = await registry.GetFromJsonAsync<JsonArray>($"models/{model}/audit");
+        var reason = (string)audit!.First(a => (int?)a!["toVersion"] == 2)!["reason"]!;
+        Assert.Contains("newest rows held out of training", reason);
+        Assert.Contains("champion v1", reason);
+        await WaitUntilAsync(async () => await ServedVersionAsync(inference, model, holdout) == 2, Slow, "Inference to swap to v2");
+        var labelledSubmissions = await monitoring.GetFromJsonAsync<JsonArray>($"feedback/submissions?model={model}");
+        Assert.Contains(labelledSubmissions!, s => (string?)s!["status"] == "accepted" && (int?)s["datasetVersion"] == 2);
+
+        // 9. The second half is one trace too: from the labelled rows to the retrain and its registration.
         var driftTrace = ActivityTraceId.CreateFromString((string)driftRun["traceId"]!);
         await WaitUntilAsync(() => Task.FromResult(hosts.Trace(driftTrace).Any(s => s.DisplayName == $"register {model}")), TimeSpan.FromSeconds(30),
             () => $"the registration span of the retrain in trace {driftTrace}; it holds: {Describe(hosts.Trace(driftTrace))}");
         var secondHalf = hosts.Trace(driftTrace).Select(s => s.DisplayName).ToList();
-        Assert.Contains($"drift check {model}", secondHalf);
         Assert.Contains($"train {model}", secondHalf);
         Assert.Contains($"register {model}", secondHalf);
         Assert.NotEqual(uploadTrace, driftTrace);
@@ -134,6 +164,18 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
 
     private static async Task<double[]> PredictAsync(HttpClient inference, string model, Table rows, double shiftInStd, Table? reference)
     {
+        using var document = await PredictDocumentAsync(inference, model, rows, shiftInStd, reference);
+        return document.RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+    }
+
+    private static async Task<string[]> PredictIdsAsync(HttpClient inference, string model, Table rows, double shiftInStd, Table? reference)
+    {
+        using var document = await PredictDocumentAsync(inference, model, rows, shiftInStd, reference);
+        return document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(p => p.GetString()!).ToArray();
+    }
+
+    private static async Task<JsonDocument> PredictDocumentAsync(HttpClient inference, string model, Table rows, double shiftInStd, Table? reference)
+    {
         var features = rows.Columns.Where(c => c.Name != "target").ToArray();
         var instances = new JsonArray();
         for (var row = 0; row < rows.RowCount; row++)
@@ -151,8 +193,7 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         using var response = await inference.PostAsJsonAsync($"models/{model}/predict", new JsonObject { ["instances"] = instances });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"predict answered {(int)response.StatusCode}: {body}");
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        return JsonDocument.Parse(body);
     }
 
     private static async Task<int> ServedVersionAsync(HttpClient inference, string model, Table rows)

@@ -4,7 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -48,6 +51,11 @@ public sealed class MonitoringHarness : IAsyncDisposable
         services.AddScoped<DriftAlarm>();
         services.AddScoped<QualityMonitor>();
         services.AddScoped<DriftMonitor>();
+        services.AddScoped<LabelledRowSubmitter>();
+        services.AddScoped<FeedbackRecorder>();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:ServiceKey"] = "service-key" }).Build());
+        // The bus only records what Monitoring publishes (SubmitDataset).
+        services.AddMassTransitTestHarness();
         services.AddScoped(sp => new ReferenceLoader(new HttpClient(new CsvHandler(TrainingCsv())), sp.GetRequiredService<MonitoringDbContext>(),
             sp.GetRequiredService<IOptions<MonitoringOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReferenceLoader>>()));
         services.AddSingleton<ReferenceReconciler>();
@@ -56,6 +64,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
 
         using var scope = _services.CreateScope();
         scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Database.EnsureCreated();
+        Bus.Start().GetAwaiter().GetResult();
     }
 
     /// <summary>The version the stub Registry says is in production (null: it does not know the model).</summary>
@@ -69,6 +78,8 @@ public sealed class MonitoringHarness : IAsyncDisposable
 
     private int _registryCalls;
 
+    public ITestHarness Bus => _services.GetRequiredService<ITestHarness>();
+
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     public Meter Meter { get; }
 
@@ -80,7 +91,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
         await scope.ServiceProvider.GetRequiredService<ReferenceLoader>().LoadAsync(new ModelPromoted(
             Model, version, version > 1 ? version - 1 : null, Guid.NewGuid(), task, inputs, new Uri("http://registry/artifact"), "sha",
             "synthetic", 1, new Uri("http://ingestion/datasets/synthetic/versions/1/content"), "r2", 0.5, "test", Clock.GetUtcNow(),
-            holdout ?? new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }), CancellationToken.None);
+            holdout ?? new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }, "target"), CancellationToken.None);
     }
 
     /// <summary>Logs <paramref name="rows"/> predictions of <paramref name="version"/>, every feature shifted by <paramref name="shift"/> standard deviations.</summary>
@@ -104,18 +115,27 @@ public sealed class MonitoringHarness : IAsyncDisposable
         await scope.ServiceProvider.GetRequiredService<DriftMonitor>().AddAsync(batch, CancellationToken.None);
     }
 
-    /// <summary>Stores actual values as POST /feedback does, then sweeps (the endpoint closes windows the same way).</summary>
-    public async Task FeedbackAsync(IEnumerable<(Guid Id, string Actual)> actuals)
+    /// <summary>Records actual values as POST /feedback does (its rules), then sweeps.</summary>
+    public async Task<FeedbackCounts> FeedbackAsync(IEnumerable<(Guid Id, string Actual)> actuals, string keyId = "anonymous", int trust = FeedbackTrust.None)
     {
+        FeedbackCounts counts;
         await using (var scope = _services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<MonitoringDbContext>();
-            foreach (var (id, actual) in actuals) db.Feedback.Add(new Feedback { PredictionId = id, Actual = actual, ReceivedAt = Clock.GetUtcNow() });
-            await db.SaveChangesAsync();
-        }
+            counts = await scope.ServiceProvider.GetRequiredService<FeedbackRecorder>().RecordAsync(
+                actuals.Select(a => new ActualValue(a.Id, a.Actual)).ToList(), keyId, trust, CancellationToken.None);
 
         await SweepAsync();
+        return counts;
     }
+
+    /// <summary>Ingestion's answer to a submission: stored as <paramref name="datasetVersion"/>.</summary>
+    public async Task AnswerAsync(Guid submission, int datasetVersion)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<LabelledRowSubmitter>().AnsweredAsync(submission, datasetVersion, null, CancellationToken.None);
+    }
+
+    /// <summary>The labelled-row submissions Monitoring sent to Ingestion, in order.</summary>
+    public List<SubmitDataset> Submissions() => Bus.Published.Select<SubmitDataset>().Select(m => m.Context.Message).ToList();
 
     public async Task SweepAsync()
     {

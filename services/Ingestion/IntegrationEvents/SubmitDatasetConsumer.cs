@@ -87,7 +87,8 @@ public sealed class SubmitDatasetConsumer(
         }
 
         return await ingestor.IngestAsync(
-            new IngestRequest(submission.DatasetName, submission.Target, submission.Task, submission.Append, submission.NewSchema, submission.CorrelationId),
+            new IngestRequest(submission.DatasetName, submission.Target, submission.Task, submission.Append, submission.NewSchema, submission.CorrelationId,
+                submission.Source == DatasetSources.Feedback ? DatasetSources.Feedback : DatasetSources.Upload, submission.Lineage),
             staged, cancellationToken);
     }
 

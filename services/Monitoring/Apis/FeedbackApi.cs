@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Platform.Monitoring.Infrastructure;
-using Platform.Monitoring.Model;
 
 namespace Platform.Monitoring.Apis;
 
@@ -14,8 +14,15 @@ public sealed record FeedbackItem(Guid PredictionId, JsonElement Actual);
 public sealed record FeedbackRequest(IReadOnlyList<FeedbackItem> Feedback);
 
 /// <param name="Accepted">New actual values stored.</param>
-/// <param name="Duplicates">Predictions that already had feedback (the first answer is kept).</param>
-public sealed record FeedbackResponse(int Accepted, int Duplicates);
+/// <param name="Duplicates">Predictions that already had an answer from a sender at least as trusted (or one already used as training data), and repeats within the request: the earlier answer is kept.</param>
+/// <param name="Replaced">Earlier answers replaced by this more trusted sender (labeler over consumer).</param>
+/// <param name="WrongType">Actual values that do not fit the model's task (a label for a regression): not stored.</param>
+/// <param name="Pending">Predictions Monitoring has not seen logged yet: stored, joined when the log arrives, dropped (and counted unknown) at retention.</param>
+public sealed record FeedbackResponse(int Accepted, int Duplicates, int Replaced = 0, int WrongType = 0, int Pending = 0);
+
+public sealed record SubmissionResponse(
+    Guid Id, string Model, string Dataset, int Rows, DateTimeOffset From, DateTimeOffset To, string Status, int? DatasetVersion,
+    string? Error, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt, IReadOnlyList<Guid>? PredictionIds);
 
 public static class FeedbackApi
 {
@@ -24,44 +31,47 @@ public static class FeedbackApi
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/feedback", PostAsync).WithTags("Drift").WithName("PostFeedback")
-            .WithSummary("Actual values for logged predictions (by prediction id): the ground truth of live quality and concept drift");
+            .WithSummary("Actual values for logged predictions (by prediction id): live quality, concept drift, and labelled rows for retraining");
+        var submissions = app.MapGroup("/feedback/submissions").WithTags("Drift");
+        submissions.MapGet("/", ListSubmissionsAsync).WithName("ListFeedbackSubmissions")
+            .WithSummary("Batches of labelled live rows submitted to Ingestion as dataset versions, newest first");
+        submissions.MapGet("/{id:guid}", GetSubmissionAsync).WithName("GetFeedbackSubmission")
+            .WithSummary("One submission with the prediction ids its rows answer (the lineage of a feedback dataset version)");
         return app;
     }
 
-    /// <remarks>
-    /// Feedback may arrive before the prediction's log batch reaches Monitoring: it is stored either way and joined when
-    /// the prediction's output is there. Feedback for predictions never logged expires with the retention period.
-    /// </remarks>
+    /// <remarks>The rules (one answer per prediction, trust, wrong types, pending) are <see cref="FeedbackRecorder"/>'s.</remarks>
     private static async Task<Results<Accepted<FeedbackResponse>, ValidationProblem>> PostAsync(
-        FeedbackRequest request, MonitoringDbContext db, DriftMetrics metrics, WindowGate gate, QualityMonitor quality, TimeProvider clock,
-        CancellationToken cancellationToken)
+        FeedbackRequest request, HttpContext http, FeedbackRecorder recorder, IOptions<MonitoringOptions> options, CancellationToken cancellationToken)
     {
-        var errors = Validate(request);
+        var errors = Validate(request, options.Value.MaxActualLength);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var items = request.Feedback.DistinctBy(f => f.PredictionId).ToList();
-        var ids = items.Select(f => f.PredictionId).ToList();
-        var known = (await db.Feedback.Where(f => ids.Contains(f.PredictionId)).Select(f => f.PredictionId).ToListAsync(cancellationToken)).ToHashSet();
-        var now = clock.GetUtcNow();
-        var fresh = items.Where(f => !known.Contains(f.PredictionId)).ToList();
-        foreach (var item in fresh)
-            db.Feedback.Add(new Feedback { PredictionId = item.PredictionId, Actual = Text(item.Actual), ReceivedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
-        metrics.FeedbackReceived(fresh.Count);
-
-        // Close the quality windows this feedback completes now rather than at the next sweep.
-        var models = await db.Outputs.Where(o => ids.Contains(o.PredictionId)).Select(o => o.ModelName).Distinct().ToListAsync(cancellationToken);
-        if (models.Count > 0)
-        {
-            using var _ = await gate.EnterAsync(cancellationToken);
-            foreach (var reference in await db.References.AsNoTracking().Where(r => models.Contains(r.ModelName)).ToListAsync(cancellationToken))
-                await quality.CheckAsync(reference, cancellationToken);
-        }
-
-        return TypedResults.Accepted((string?)null, new FeedbackResponse(fresh.Count, request.Feedback.Count - fresh.Count));
+        var (keyId, trust) = FeedbackSender.Of(http.User);
+        var counts = await recorder.RecordAsync(request.Feedback.Select(f => new ActualValue(f.PredictionId, Text(f.Actual))).ToList(), keyId, trust, cancellationToken);
+        return TypedResults.Accepted((string?)null, new FeedbackResponse(counts.Accepted, counts.Duplicates, counts.Replaced, counts.WrongType, counts.Pending));
     }
 
-    private static Dictionary<string, string[]> Validate(FeedbackRequest? request)
+    private static async Task<Ok<List<SubmissionResponse>>> ListSubmissionsAsync(string? model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
+    {
+        var query = db.Submissions.AsNoTracking();
+        if (!string.IsNullOrEmpty(model)) query = query.Where(s => s.ModelName == model);
+        var submissions = await query.Select(s => new { s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To, s.Status, s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(submissions.OrderByDescending(s => s.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000))
+            .Select(s => new SubmissionResponse(s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To, s.Status.ToString().ToLowerInvariant(),
+                s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt, null))
+            .ToList());
+    }
+
+    private static async Task<Results<Ok<SubmissionResponse>, NotFound>> GetSubmissionAsync(Guid id, MonitoringDbContext db, CancellationToken cancellationToken)
+    {
+        var s = await db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        return s is null ? TypedResults.NotFound() : TypedResults.Ok(new SubmissionResponse(s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To,
+            s.Status.ToString().ToLowerInvariant(), s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt, s.PredictionIds));
+    }
+
+    private static Dictionary<string, string[]> Validate(FeedbackRequest? request, int maxActualLength)
     {
         var errors = new Dictionary<string, string[]>();
         if (request?.Feedback is null || request.Feedback.Count == 0)
@@ -77,6 +87,10 @@ public static class FeedbackApi
                 if (item.Actual.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False)
                     || (item.Actual.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(item.Actual.GetString())))
                     errors[$"feedback[{i}].actual"] = ["A number or a non-empty label is required."];
+                else if (item.Actual.ValueKind == JsonValueKind.Number && !item.Actual.TryGetDouble(out _))
+                    errors[$"feedback[{i}].actual"] = ["The number is out of range."];
+                else if (item.Actual.ValueKind == JsonValueKind.String && item.Actual.GetString()!.Length > maxActualLength)
+                    errors[$"feedback[{i}].actual"] = [$"At most {maxActualLength} characters."];
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.Monitoring.Model;
+using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Outbox;
 
 namespace Platform.Monitoring.Infrastructure;
@@ -13,6 +14,7 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
     public DbSet<WindowReport> Reports => Set<WindowReport>();
     public DbSet<LoggedOutput> Outputs => Set<LoggedOutput>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<FeedbackSubmission> Submissions => Set<FeedbackSubmission>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -21,6 +23,7 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.ToTable("references");
             entity.HasKey(r => r.ModelName);
             entity.Property(r => r.ModelName).HasMaxLength(128);
+            entity.Property(r => r.DatasetColumns).HasJsonConversion();
         });
         modelBuilder.Entity<WindowRow>(entity =>
         {
@@ -45,14 +48,26 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.HasKey(o => o.PredictionId);
             entity.HasIndex(o => new { o.ModelName, o.Version, o.QualityEvaluated });
             entity.HasIndex(o => o.At);
+            entity.HasIndex(o => new { o.ModelName, o.SubmissionId });
+            entity.Property(o => o.Numeric).HasJsonConversion();
+            entity.Property(o => o.Categorical).HasJsonConversion();
         });
         modelBuilder.Entity<Feedback>(entity =>
         {
             entity.ToTable("feedback");
             entity.HasKey(f => f.Id);
-            // First answer wins: a resent feedback is not counted twice.
+            // One answer per prediction: a resent feedback is not counted twice (a more trusted one replaces it in place).
             entity.HasIndex(f => f.PredictionId).IsUnique();
             entity.HasIndex(f => f.ReceivedAt);
+            entity.Property(f => f.KeyId).HasMaxLength(128);
+        });
+        modelBuilder.Entity<FeedbackSubmission>(entity =>
+        {
+            entity.ToTable("feedback_submissions");
+            entity.HasKey(s => s.Id);
+            entity.HasIndex(s => new { s.ModelName, s.Status });
+            entity.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            entity.Property(s => s.PredictionIds).HasJsonConversion();
         });
         modelBuilder.AddOutbox();
 

@@ -26,6 +26,12 @@ public sealed class ReferenceSet
     public string HoldoutMetricsJson { get; set; } = "{}";
 
     public DateTimeOffset PromotedAt { get; set; }
+
+    /// <summary>The training data's columns in file order: labelled live rows are appended in this order.</summary>
+    public string[] DatasetColumns { get; set; } = [];
+
+    /// <summary>The training data's target column; null when the promotion did not say (then the one non-input column).</summary>
+    public string? Target { get; set; }
 }
 
 /// <summary>Sampled reference values per feature; the key order is the order live rows carry their values in.</summary>

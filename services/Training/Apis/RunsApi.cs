@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
 using Platform.Ml.Models;
+using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
 using Platform.Training.Model;
 
@@ -15,7 +16,7 @@ public sealed record RunResponse(
     JsonElement? Parameters, JsonElement? Metrics, JsonElement? CrossValidation, string? PrimaryMetric,
     int? ChampionVersion, double? ChampionMetric, int TrainRows, int HoldoutRows,
     string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds, DataSelection? Data = null);
 
 public sealed record RetrainAccepted(string Model, string Reason);
 
@@ -26,7 +27,13 @@ public static class RunsApiShapes
         r.DatasetName, r.DatasetVersion, r.DatasetSha256, r.Task, r.Target, r.Trainer, r.Seed,
         Parse(r.ParametersJson), Parse(r.MetricsJson), Parse(r.CrossValidationJson), r.PrimaryMetric,
         r.ChampionVersion, r.ChampionMetric, r.TrainRows, r.HoldoutRows,
-        r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds);
+        r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds, r.Data);
+
+    /// <summary>A drift retrain that waits for labelled rows, listed with the runs as status "awaiting-data".</summary>
+    public static RunResponse ToResponse(RetrainWait w) => new(
+        w.Id, w.ModelName, "awaiting-data", w.Progress, null, TriggerNames.Drift,
+        w.DatasetName, w.BaseVersion, "", null, null, null, 0, null, null, null, null, null, null, 0, 0,
+        null, 0, null, null, w.CreatedAt, null, 0);
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }
@@ -36,7 +43,8 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/runs").WithTags("Runs");
-        runs.MapGet("/", ListAsync).WithName("ListRuns").WithSummary("List training runs, newest first, optionally for one model");
+        runs.MapGet("/", ListAsync).WithName("ListRuns")
+            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"");
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running");
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
             .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json");
@@ -51,7 +59,10 @@ public static class RunsApi
         var query = db.Runs.AsNoTracking();
         if (!string.IsNullOrEmpty(model)) query = query.Where(r => r.ModelName == model);
         var runs = await query.ToListAsync(cancellationToken);
-        return TypedResults.Ok(runs.OrderByDescending(r => r.StartedAt.UtcTicks).Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id))).ToList());
+        var waits = await db.RetrainWaits.AsNoTracking()
+            .Where(w => w.Status == RetrainWaitStatus.Awaiting && (string.IsNullOrEmpty(model) || w.ModelName == model)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id))).Concat(waits.Select(RunsApiShapes.ToResponse))
+            .OrderByDescending(r => r.StartedAt.UtcTicks).ToList());
     }
 
     private static async Task<Results<Ok<RunResponse>, NotFound>> GetAsync(Guid id, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Outbox;
+using Platform.Training.DataPolicy;
 using Platform.Training.Model;
 
 namespace Platform.Training.Infrastructure;
@@ -9,6 +11,8 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
 {
     public DbSet<TrainingRun> Runs => Set<TrainingRun>();
     public DbSet<DatasetPointer> Datasets => Set<DatasetPointer>();
+    public DbSet<DatasetVersionRecord> DatasetVersions => Set<DatasetVersionRecord>();
+    public DbSet<RetrainWait> RetrainWaits => Set<RetrainWait>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -21,12 +25,31 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.Property(r => r.TriggerKey).HasMaxLength(200);
             entity.HasIndex(r => r.TriggerKey).IsUnique();
             entity.HasIndex(r => r.ModelName);
+            entity.Property(r => r.Data).HasJsonConversion();
         });
         modelBuilder.Entity<DatasetPointer>(entity =>
         {
             entity.ToTable("datasets");
             entity.HasKey(d => d.ModelName);
             entity.Property(d => d.ModelName).HasMaxLength(128);
+        });
+        modelBuilder.Entity<DatasetVersionRecord>(entity =>
+        {
+            entity.ToTable("dataset_versions");
+            entity.HasKey(v => new { v.DatasetName, v.Version });
+            entity.Property(v => v.DatasetName).HasMaxLength(128);
+            entity.Property(v => v.ModelName).HasMaxLength(128);
+            entity.Property(v => v.Source).HasMaxLength(16);
+            entity.Ignore(v => v.ObservedFrom);
+        });
+        modelBuilder.Entity<RetrainWait>(entity =>
+        {
+            entity.ToTable("retrain_waits");
+            entity.HasKey(w => w.Id);
+            entity.Property(w => w.ModelName).HasMaxLength(128);
+            entity.Property(w => w.Status).HasConversion<string>().HasMaxLength(16);
+            entity.HasIndex(w => new { w.ModelName, w.Status });
+            entity.Ignore(w => w.Progress);
         });
         modelBuilder.AddOutbox();
     }

@@ -1,11 +1,14 @@
 using MassTransit;
 using Platform.Contracts;
+using Platform.Training.DataPolicy;
 
 namespace Platform.Training.IntegrationEvents;
 
-/// <summary>Drift on a production model: retrain it on its newest dataset version; the Registry's gate decides.</summary>
-public sealed class DriftDetectedConsumer(TrainingJob job) : IConsumer<DriftDetected>
+/// <summary>
+/// Drift on a production model: retrain it once there are enough labelled rows newer than the drift (at once when
+/// there are already); the Registry's gate decides.
+/// </summary>
+public sealed class DriftDetectedConsumer(RetrainScheduler scheduler) : IConsumer<DriftDetected>
 {
-    public Task Consume(ConsumeContext<DriftDetected> context) =>
-        job.RetrainAsync(context.Message.ModelName, TriggerNames.Drift, $"drift:{context.Message.ReportId}", context.CancellationToken);
+    public Task Consume(ConsumeContext<DriftDetected> context) => scheduler.OnDriftAsync(context.Message, context.CancellationToken);
 }

@@ -47,4 +47,7 @@ public sealed class TrainingRun
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public double DurationSeconds { get; set; }
+
+    /// <summary>Exactly which rows of which dataset versions trained the run and which were held out for the gate.</summary>
+    public DataPolicy.DataSelection? Data { get; set; }
 }

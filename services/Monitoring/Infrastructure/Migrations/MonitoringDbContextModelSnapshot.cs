@@ -34,11 +34,19 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<Guid>("PredictionId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Trust")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -50,6 +58,63 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.ToTable("feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Monitoring.Model.FeedbackSubmission", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("DatasetVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PredictionIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Status");
+
+                    b.ToTable("feedback_submissions", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Monitoring.Model.LoggedOutput", b =>
                 {
                     b.Property<Guid>("PredictionId")
@@ -59,10 +124,18 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Categorical")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<double?>("Confidence")
                         .HasColumnType("double precision");
 
                     b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Numeric")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -73,12 +146,17 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                     b.Property<bool>("QualityEvaluated")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid?>("SubmissionId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer");
 
                     b.HasKey("PredictionId");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ModelName", "SubmissionId");
 
                     b.HasIndex("ModelName", "Version", "QualityEvaluated");
 
@@ -92,6 +170,10 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                         .HasColumnType("character varying(128)");
 
                     b.Property<string>("ColumnsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DatasetColumns")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -115,6 +197,9 @@ namespace Platform.Monitoring.Infrastructure.Migrations
 
                     b.Property<int>("Rows")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text");
 
                     b.Property<string>("Task")
                         .IsRequired()

@@ -64,6 +64,103 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Training.DataPolicy.DatasetVersionRecord", b =>
+                {
+                    b.Property<string>("DatasetName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("AppendedTo")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LineageFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LineageReference")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LineageTo")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("DatasetName", "Version");
+
+                    b.ToTable("dataset_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Training.DataPolicy.RetrainWait", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("BaseRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("BaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("HaveRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("NeededRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Status");
+
+                    b.ToTable("retrain_waits", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Training.Model.DatasetPointer", b =>
                 {
                     b.Property<string>("ModelName")
@@ -120,6 +217,9 @@ namespace Platform.Training.Infrastructure.Migrations
                         .HasColumnType("integer");
 
                     b.Property<string>("CrossValidationJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Data")
                         .HasColumnType("text");
 
                     b.Property<string>("DatasetName")

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Platform.Contracts;
+using Platform.Ml;
+using Platform.Ml.Data;
+using Platform.Ml.Models;
+
+namespace Platform.Training.DataPolicy;
+
+/// <summary>
+/// Scores challenger and champion row by row on the gate's rows (the newest selected rows, which the challenger did
+/// not train on): squared errors for regression, 0/1 errors for classifiers. The Registry's gate judges the difference.
+/// </summary>
+public static class GateScorer
+{
+    public static GateHoldout Score(Table gate, DataSelection selection, TrainingResult challenger, OnnxScorer champion, int championVersion)
+    {
+        using var scorer = OnnxScorer.Load(challenger.OnnxModel);
+        var target = gate[challenger.Signature.Target];
+        var ours = scorer.Score(gate);
+        var theirs = champion.Score(gate);
+        var regression = challenger.Signature.Task == MlTask.Regression;
+
+        var challengerLosses = new List<double>(gate.RowCount);
+        var championLosses = new List<double>(gate.RowCount);
+        for (var row = 0; row < gate.RowCount; row++)
+        {
+            if (regression)
+            {
+                var actual = target.Numbers![row];
+                if (double.IsNaN(actual)) continue;
+                challengerLosses.Add(Square(ours.Values![row] - actual));
+                championLosses.Add(Square(theirs.Values![row] - actual));
+            }
+            else if (Label(target, row) is { } actual)
+            {
+                challengerLosses.Add(ours.Labels![row] == actual ? 0 : 1);
+                championLosses.Add(theirs.Labels![row] == actual ? 0 : 1);
+            }
+        }
+
+        var sources = selection.Versions.Where(v => v.RowTo > selection.GateFrom)
+            .Select(v => $"v{v.Version} {v.Source}").Distinct();
+        var provenance = $"{selection.DatasetName} v{selection.DatasetVersion} rows {selection.GateFrom}-{selection.RowTo}, from {string.Join(", ", sources)}";
+        return new GateHoldout(regression ? "rmse" : "error_rate", selection.DatasetName, selection.DatasetVersion, selection.GateFrom, selection.RowTo,
+            provenance, championVersion, challengerLosses, championLosses);
+    }
+
+    private static double Square(double value) => value * value;
+
+    /// <summary>A target cell as the class label the scorer predicts (the ML library's rule: numbers in "R" form, booleans as true/false).</summary>
+    private static string? Label(TableColumn column, int row)
+    {
+        if (column.Numbers is not { } numbers) return column.Texts![row];
+        var value = numbers[row];
+        if (double.IsNaN(value)) return null;
+        return column.Kind == ColumnKind.Boolean ? (value != 0 ? "true" : "false") : value.ToString("R", CultureInfo.InvariantCulture);
+    }
+}
