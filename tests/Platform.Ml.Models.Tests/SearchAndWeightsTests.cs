@@ -1,0 +1,64 @@
+using Platform.Ml.Data;
+using Platform.Ml.Models.Onnx;
+
+namespace Platform.Ml.Models.Tests;
+
+/// <summary>Standardisation per trainer family, stratified holdouts, coefficients and split shares.</summary>
+public sealed class SearchAndWeightsTests
+{
+    [Fact]
+    public void Linear_models_standardise_with_centred_offsets_and_trees_see_raw_values()
+    {
+        var (linear, _, _) = ModelFactory.FitAndExport("diabetes", MlTask.Regression, "sdca");
+        var linearExport = PipelineReader.Read(linear, Datasets.Diabetes, "target");
+        // diabetes' features are centred already (means ~1e-16), bmi spans ±0.1: offsets must be the training means.
+        var (train, _) = TrainTestSplit.Split(Datasets.Diabetes.RowCount, 0.2, 42);
+        var bmi = train.Select(row => Datasets.Diabetes["bmi"].Numbers![row]).Average();
+        var index = linearExport.NumericInputs.ToList().IndexOf("bmi");
+        Assert.Equal(bmi, linearExport.Offset[index], 5);
+        Assert.Equal(linearExport.Scale.Length, linearExport.Offset.Length);
+
+        var (tree, _, _) = ModelFactory.FitAndExport("diabetes", MlTask.Regression, "fasttree");
+        Assert.Empty(PipelineReader.Read(tree, Datasets.Diabetes, "target").Scale);
+    }
+
+    [Fact]
+    public void Classifier_holdouts_keep_each_class_share()
+    {
+        var result = ModelTrainer.Train(Datasets.Iris, new TrainingOptions("species", MlTask.Multiclass, Folds: 3, Trainers: ["lbfgs-maxent"]));
+
+        var perClass = result.Holdout["species"].Texts!.GroupBy(s => s).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["setosa"] = 10, ["versicolor"] = 10, ["virginica"] = 10 }, perClass);
+        Assert.Equal(3, result.Folds);
+    }
+
+    [Fact]
+    public void Linear_models_report_a_coefficient_per_feature_and_class()
+    {
+        var result = ModelTrainer.Train(Datasets.Iris, new TrainingOptions("species", MlTask.Multiclass, Folds: 3, Trainers: ["lbfgs-maxent"]));
+
+        Assert.Equal("coefficient", result.FeatureWeightKind);
+        Assert.Equal(4 * 3, result.FeatureWeights.Count);
+        Assert.Equal(result.Signature.ClassLabels!.Order(), result.FeatureWeights.Select(w => w.Class!).Distinct().Order());
+        // Petal measurements separate the species: the largest coefficient is on one of them.
+        Assert.StartsWith("petal", result.FeatureWeights[0].Feature);
+    }
+
+    [Fact]
+    public void Trees_report_split_shares_that_sum_to_one_with_one_hot_slots_named()
+    {
+        var result = ModelTrainer.Train(Datasets.Mixed(MlTask.Regression), new TrainingOptions("y", MlTask.Regression, Folds: 2, Trainers: ["fasttree"]));
+
+        Assert.Equal("split_share", result.FeatureWeightKind);
+        Assert.Equal(1.0, result.FeatureWeights.Sum(w => w.Value), 9);
+        Assert.Contains(result.FeatureWeights, w => w.Feature == "colour=red");
+        Assert.Equal("x1", result.FeatureWeights[0].Feature);
+    }
+
+    [Fact]
+    public void Larger_data_widens_the_grids()
+    {
+        Assert.True(Platform.Ml.Models.Training.TrainerCatalog.Grid(MlTask.Regression, "fasttree", 5000).Count
+            > Platform.Ml.Models.Training.TrainerCatalog.Grid(MlTask.Regression, "fasttree", 300).Count);
+    }
+}
