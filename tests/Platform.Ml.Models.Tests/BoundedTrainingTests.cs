@@ -116,6 +116,25 @@ public sealed class BoundedTrainingTests
         Assert.Equal(1, progress.Reports);
     }
 
+    [Theory]
+    [InlineData("fastforest")]
+    [InlineData("fasttree")]
+    [InlineData("lightgbm")]
+    public void Cancelling_stops_a_single_long_fit_inside_MlNet(string trainer)
+    {
+        // The largest grid point on 20,000 rows: without cancellation inside the trainer this fit would return a model.
+        var random = new Random(3);
+        const int n = 20_000;
+        var columns = Enumerable.Range(0, 10).Select(f => TableColumn.Numeric($"x{f}", Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray())).ToList();
+        columns.Add(TableColumn.Numeric("y", Enumerable.Range(0, n).Select(i => columns[0].Numbers![i] * 3 + random.NextDouble()).ToArray()));
+        var data = new Table(columns);
+        var candidate = Platform.Ml.Models.Training.TrainerCatalog.Grid(MlTask.Regression, trainer, n)[^1];
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Platform.Ml.Models.Training.MlNetPipeline.Fit(data, "y", MlTask.Regression,
+            Platform.Ml.Models.Training.FeatureLayout.From(data, "y"), null, candidate, seed: 1, cancellation.Token));
+    }
+
     private static Table Constant(bool features, bool target)
     {
         const int n = 40;
