@@ -5,12 +5,14 @@ namespace Platform.Ml.Models;
 /// <summary>The cross-validated score of one trainer with one hyper-parameter setting.</summary>
 /// <param name="Mean">Mean of the primary metric over the folds.</param>
 /// <param name="StdDev">Sample standard deviation over the folds.</param>
+/// <param name="Seconds">Wall-clock seconds its cross-validation took (what it cost the search).</param>
 public sealed record CandidateResult(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
     double Mean,
     double StdDev,
-    IReadOnlyList<double> FoldScores);
+    IReadOnlyList<double> FoldScores,
+    double Seconds = 0);
 
 /// <summary>
 /// What the model learnt about one feature. Linear models: the coefficient on the standardised feature (per class

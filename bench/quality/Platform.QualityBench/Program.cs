@@ -40,6 +40,9 @@ foreach (var name in names)
             $"{name},{seed},{model},{result.HoldoutMetrics[metric]:F6},{cpu:F3},{testSum:R},{result.CrossValidation.Count}");
         lines.Add(line);
         Console.WriteLine(line);
+        foreach (var c in result.CrossValidation)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4} ({c.Seconds:F1} s)"));
     }
 }
 
@@ -47,11 +50,12 @@ File.WriteAllLines(resultsPath, ["dataset,seed,model,metric,cpu_seconds,test_tar
 
 static string FindBenchFolder()
 {
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, "bench", "quality");
-        if (File.Exists(Path.Combine(candidate, "data", "tasks.csv"))) return candidate;
-    }
+    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "bench", "quality");
+            if (File.Exists(Path.Combine(candidate, "data", "tasks.csv"))) return candidate;
+        }
 
     throw new DirectoryNotFoundException("Run bench/quality/export_datasets.py first (no bench/quality/data/tasks.csv found upwards).");
 }

@@ -76,11 +76,13 @@ public static class ModelTrainer
         var done = 0;
         foreach (var candidate in candidates)
         {
+            var candidateStarted = Stopwatch.GetTimestamp();
             var scores = FoldScores(candidate, train, folds, layout, classes, options, metric, Expired, budget.Token, () =>
                 progress?.Report(new TrainingProgress("cross-validation", ++done, total, candidate.Trainer)));
             cancellationToken.ThrowIfCancellationRequested();
             if (scores is null) break; // the budget ran out during this candidate
-            results.Add((new CandidateResult(candidate.Trainer, candidate.Parameters, scores.Average(), StdDev(scores), scores), candidate));
+            results.Add((new CandidateResult(candidate.Trainer, candidate.Parameters, scores.Average(), StdDev(scores), scores,
+                Math.Round(Stopwatch.GetElapsedTime(candidateStarted).TotalSeconds, 3)), candidate));
         }
 
         if (results.Count == 0)
