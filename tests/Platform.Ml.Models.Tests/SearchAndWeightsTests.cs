@@ -56,6 +56,25 @@ public sealed class SearchAndWeightsTests
     }
 
     [Fact]
+    public void Large_data_is_searched_by_successive_halving_and_every_candidate_is_recorded()
+    {
+        var random = new Random(5);
+        const int n = 1400;
+        var x = Enumerable.Range(0, 3).Select(f => Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => 2 * x[0][i] - x[1][i] + 0.1 * random.NextDouble()).ToArray();
+        var data = new Table([TableColumn.Numeric("a", x[0]), TableColumn.Numeric("b", x[1]), TableColumn.Numeric("c", x[2]), TableColumn.Numeric("y", y)]);
+
+        var result = ModelTrainer.Train(data, new TrainingOptions("y", MlTask.Regression, Trainers: ["sdca", "ogd"]));
+
+        // 7 candidates on 2 folds; the best 4 go on to all 5; the winner is one of those.
+        Assert.Equal(7, result.CrossValidation.Count);
+        Assert.Equal(4, result.CrossValidation.Count(c => c.FoldScores.Count == 5));
+        Assert.Equal(3, result.CrossValidation.Count(c => c.FoldScores.Count == 2));
+        Assert.Equal(5, result.CrossValidation[0].FoldScores.Count);
+        Assert.Equal(0, result.SkippedCandidates);
+    }
+
+    [Fact]
     public void Larger_data_widens_the_grids()
     {
         Assert.True(Platform.Ml.Models.Training.TrainerCatalog.Grid(MlTask.Regression, "fasttree", 5000).Count

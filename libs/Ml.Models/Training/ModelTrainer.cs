@@ -71,27 +71,33 @@ public static class ModelTrainer
         using var timer = new CancellationTokenSource(options.TimeBudget ?? Timeout.InfiniteTimeSpan, clock);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
 
-        var results = new List<(CandidateResult Result, TrainerCandidate Candidate)>();
-        var total = candidates.Count * folds.Count;
+        // Successive halving on large data: every candidate on the first folds, then only the best third on the rest.
+        var halving = train.RowCount >= TrainerCatalog.LargeData && candidates.Count > HalvingSurvivors && folds.Count > HalvingFolds;
+        var firstRung = halving ? HalvingFolds : folds.Count;
+        var survivorCount = halving ? Math.Max(HalvingSurvivors, (candidates.Count + 2) / 3) : candidates.Count;
+        var total = candidates.Count * firstRung + survivorCount * (folds.Count - firstRung);
         var done = 0;
+        var evaluated = new List<Evaluation>();
+        var stopped = false;
+
         foreach (var candidate in candidates)
         {
-            var candidateStarted = Stopwatch.GetTimestamp();
-            var scores = FoldScores(candidate, train, folds, layout, classes, options, metric, Expired, budget.Token, () =>
-                progress?.Report(new TrainingProgress("cross-validation", ++done, total, candidate.Trainer)));
-            cancellationToken.ThrowIfCancellationRequested();
-            if (scores is null) break; // the budget ran out during this candidate
-            results.Add((new CandidateResult(candidate.Trainer, candidate.Parameters, scores.Average(), StdDev(scores), scores,
-                Math.Round(Stopwatch.GetElapsedTime(candidateStarted).TotalSeconds, 3)), candidate));
+            var evaluation = new Evaluation(candidate);
+            stopped = !Run(evaluation, folds.Take(firstRung));
+            if (stopped) break; // the budget ran out during this candidate
+            evaluated.Add(evaluation);
         }
 
-        if (results.Count == 0)
+        if (halving && !stopped)
+            foreach (var survivor in Ranked(evaluated).Take(survivorCount).ToArray())
+                if (!Run(survivor, folds.Skip(firstRung))) break;
+
+        if (evaluated.Count == 0)
             throw new TrainingException(TrainingFailure.TimeBudgetExhausted,
                 $"The time budget of {options.TimeBudget} ran out before any candidate finished its cross-validation " +
                 $"({candidates[0].Trainer} was the first); raise Training:TimeBudget or train on fewer rows.");
 
-        // NaN (e.g. AUC on a fold with one class) ranks last; OrderByDescending is stable, so ties keep search order.
-        var ranked = results.OrderByDescending(r => double.IsNaN(r.Result.Mean) ? double.NegativeInfinity : r.Result.Mean).ToArray();
+        var ranked = Ranked(evaluated).Select(e => (Result: e.ToResult(), e.Candidate)).ToArray();
         var best = ranked[0].Candidate;
 
         progress?.Report(new TrainingProgress("refit", 0, 1, best.Trainer));
@@ -115,7 +121,7 @@ public static class ModelTrainer
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
             CrossValidation = ranked.Select(r => r.Result).ToArray(),
-            SkippedCandidates = candidates.Count - results.Count,
+            SkippedCandidates = candidates.Count - evaluated.Count,
             Folds = folds.Count,
             FeatureWeightKind = weightKind,
             FeatureWeights = weights,
@@ -127,6 +133,46 @@ public static class ModelTrainer
             Seed = options.Seed,
             Duration = stopwatch.Elapsed,
         };
+
+        // Scores the candidate on more folds; false when the budget stopped it (a partial rung is discarded).
+        bool Run(Evaluation evaluation, IEnumerable<(int[] Train, int[] Validation)> moreFolds)
+        {
+            var rungStarted = Stopwatch.GetTimestamp();
+            var scores = FoldScores(evaluation.Candidate, train, moreFolds.ToArray(), layout, classes, options, metric, Expired, budget.Token, () =>
+                progress?.Report(new TrainingProgress("cross-validation", ++done, total, evaluation.Candidate.Trainer)));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (scores is null) return false;
+            evaluation.Scores.AddRange(scores);
+            evaluation.Seconds += Stopwatch.GetElapsedTime(rungStarted).TotalSeconds;
+            return true;
+        }
+    }
+
+    /// <summary>Successive halving's first rung: this many folds for every candidate.</summary>
+    private const int HalvingFolds = 2;
+
+    /// <summary>At least this many candidates go on from the first rung to the remaining folds.</summary>
+    private const int HalvingSurvivors = 4;
+
+    /// <summary>
+    /// Candidates scored on every fold first (so a survivor of successive halving always beats one pruned after the
+    /// first rung), then by mean; NaN (e.g. AUC on a fold with one class) ranks last; the sort is stable, so ties
+    /// keep search order.
+    /// </summary>
+    private static IEnumerable<Evaluation> Ranked(IEnumerable<Evaluation> evaluations) => evaluations
+        .OrderByDescending(e => e.Scores.Count)
+        .ThenByDescending(e => double.IsNaN(e.Mean) ? double.NegativeInfinity : e.Mean);
+
+    /// <summary>One candidate's fold scores so far.</summary>
+    private sealed class Evaluation(TrainerCandidate candidate)
+    {
+        public TrainerCandidate Candidate { get; } = candidate;
+        public List<double> Scores { get; } = [];
+        public double Seconds { get; set; }
+        public double Mean => Scores.Average();
+
+        public CandidateResult ToResult() =>
+            new(Candidate.Trainer, Candidate.Parameters, Mean, StdDev(Scores), Scores.ToArray(), Math.Round(Seconds, 3));
     }
 
     /// <summary>The candidate's score on every fold, or null when the budget stopped it first.</summary>
