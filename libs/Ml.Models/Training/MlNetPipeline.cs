@@ -34,14 +34,26 @@ internal static class MlNetPipeline
         }
 
         var estimator = Preprocessing(ml, layout, candidate.Standardize).Append(candidate.Create(ml, seed));
+        // The fit runs on its own thread and the caller waits with the token: most trainers stop at their next
+        // CheckAlive, but FastTree's boosting loop never checks, so on cancellation the caller returns at once and an
+        // unstoppable fit finishes alone in the background (its result is dropped).
+        var fitting = Task.Factory.StartNew(() => estimator.Fit(trainingView), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         ITransformer model;
         try
         {
-            model = estimator.Fit(trainingView);
+            fitting.Wait(cancellationToken);
+            model = fitting.Result;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            _ = fitting.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed, never rethrown
             throw new OperationCanceledException(cancellationToken);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+            throw;
         }
 
         return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate);
