@@ -6,13 +6,20 @@ namespace Platform.Ml.Models;
 /// <param name="TestFraction">The share of rows held out (scikit-learn's <c>train_test_split(test_size)</c>).</param>
 /// <param name="Folds">Cross-validation folds on the training split for model selection.</param>
 /// <param name="Trainers">Names from <see cref="ModelTrainer.TrainerNames"/>; null means all of them for the task.</param>
+/// <param name="TimeBudget">
+/// Wall-clock limit on the search (cross-validation). When it runs out, the candidate being fitted is stopped and
+/// the best candidate that finished wins (it is then refitted and exported, which is not counted); if none finished,
+/// training fails with <see cref="TrainingFailure.TimeBudgetExhausted"/>. Null means no limit. A run cut short by the
+/// budget depends on timing, so "same data and seed, same bytes" holds only for runs that finish within it.
+/// </param>
 public sealed record TrainingOptions(
     string Target,
     MlTask Task,
     int Seed = 42,
     double TestFraction = 0.2,
     int Folds = 5,
-    IReadOnlyList<string>? Trainers = null);
+    IReadOnlyList<string>? Trainers = null,
+    TimeSpan? TimeBudget = null);
 
 /// <summary>Progress of a training run: stage "cross-validation" counts candidate fits, then "refit", "export".</summary>
 public sealed record TrainingProgress(string Stage, int Done, int Total, string? Detail = null);

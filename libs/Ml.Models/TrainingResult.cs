@@ -5,12 +5,21 @@ namespace Platform.Ml.Models;
 /// <summary>The cross-validated score of one trainer with one hyper-parameter setting.</summary>
 /// <param name="Mean">Mean of the primary metric over the folds.</param>
 /// <param name="StdDev">Sample standard deviation over the folds.</param>
+/// <param name="Seconds">Wall-clock seconds its cross-validation took (what it cost the search).</param>
 public sealed record CandidateResult(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
     double Mean,
     double StdDev,
-    IReadOnlyList<double> FoldScores);
+    IReadOnlyList<double> FoldScores,
+    double Seconds = 0);
+
+/// <summary>
+/// What the model learnt about one feature. Linear models: the coefficient on the standardised feature (per class
+/// for multiclass, <see cref="Class"/> set). Trees: the share of all splits made on the feature (sums to 1).
+/// Numeric features are named as their column; one-hot slots as <c>column=category</c>.
+/// </summary>
+public sealed record FeatureWeight(string Feature, string? Class, double Value);
 
 /// <summary>Counts of (actual, predicted) class pairs: <c>Counts[actual][predicted]</c>, both in <see cref="Labels"/> order.</summary>
 public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[][] Counts);
@@ -30,8 +39,16 @@ public sealed class TrainingResult
     public required IReadOnlyDictionary<string, double> HoldoutMetrics { get; init; }
     /// <summary>For classifiers, the holdout confusion matrix; null for regression.</summary>
     public required ConfusionMatrix? ConfusionMatrix { get; init; }
-    /// <summary>Every candidate, best first.</summary>
+    /// <summary>Every candidate that finished its cross-validation, best first.</summary>
     public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
+    /// <summary>Candidates of the search that were not evaluated because the time budget ran out (0 when it did not).</summary>
+    public int SkippedCandidates { get; init; }
+    /// <summary>The cross-validation folds used; stratified by class for classifiers.</summary>
+    public int Folds { get; init; }
+    /// <summary>"coefficient" (linear models) or "split_share" (trees): what <see cref="FeatureWeights"/> holds.</summary>
+    public string FeatureWeightKind { get; init; } = "";
+    /// <summary>Coefficients or split shares of the selected model, largest magnitude first.</summary>
+    public IReadOnlyList<FeatureWeight> FeatureWeights { get; init; } = [];
     public required byte[] OnnxModel { get; init; }
     /// <summary>The same pipeline in ML.NET's own zip format (<c>MLContext.Model.Load</c>).</summary>
     public required byte[] MlNetModel { get; init; }

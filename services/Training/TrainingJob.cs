@@ -88,7 +88,7 @@ public sealed class TrainingJob(
             if (!MlTaskNames.TryParse(request.Dataset.Task, out var task))
                 throw new InvalidOperationException($"Unknown task '{request.Dataset.Task}'.");
             var trainingOptions = new MlTrainingOptions(request.Dataset.Target, task, settings.Seed, settings.TestFraction, settings.Folds,
-                settings.Trainers.Count > 0 ? settings.Trainers : null);
+                settings.Trainers.Count > 0 ? settings.Trainers : null, settings.TimeBudget);
             var result = await Task.Run(() => ModelTrainer.Train(table, trainingOptions, progress.For(run.Id), cancellationToken), cancellationToken);
 
             await SetStageAsync(run, "storing-artifacts", cancellationToken);

@@ -24,6 +24,13 @@ public sealed class TrainingOptions
     [Range(2, 20)]
     public int Folds { get; set; } = 5;
 
+    /// <summary>
+    /// Wall-clock limit on one run's model search (<c>Training:TimeBudget</c>, e.g. "00:10:00"): when it runs out the best
+    /// candidate that finished wins, or the run fails with the reason if none did. Refitting and exporting come after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Candidate trainers (names from the ML core); empty means all for the task.</summary>
     public List<string> Trainers { get; set; } = [];
 }

@@ -17,7 +17,7 @@ public sealed class RegressionCommandTests(DiabetesModel model) : IClassFixture<
         Assert.Equal(42, run.GetProperty("seed").GetInt32());
         Assert.Equal("regression", run.GetProperty("parameters").GetProperty("task").GetString());
         Assert.True(run.GetProperty("parameters").GetProperty("taskInferred").GetBoolean());
-        Assert.Equal(2, run.GetProperty("crossValidation").GetArrayLength()); // sdca's two L2 settings
+        Assert.Equal(5, run.GetProperty("crossValidation").GetArrayLength()); // sdca: three ridge and two elastic-net settings
         Assert.Equal(11, run.GetProperty("schema").GetProperty("columns").GetArrayLength());
         var rows = run.GetProperty("rows");
         Assert.Equal(353, rows.GetProperty("total").GetInt32());

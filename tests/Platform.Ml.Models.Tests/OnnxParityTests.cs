@@ -33,6 +33,8 @@ public sealed class OnnxParityTests
         { "iris", MlTask.Multiclass, "ova-fasttree" },
         { "mixed-multiclass", MlTask.Multiclass, "lbfgs-maxent" },
         { "mixed-multiclass", MlTask.Multiclass, "ova-fasttree" },
+        { "iris", MlTask.Multiclass, "ova-fastforest" },
+        { "mixed-multiclass", MlTask.Multiclass, "ova-fastforest" },
     };
 
     [Theory]

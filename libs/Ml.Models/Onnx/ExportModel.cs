@@ -30,7 +30,8 @@ internal enum ProbabilityLink
 internal sealed record ExportHead(RawScore Score, ProbabilityLink Link, double[] PlattSlopes, double[] PlattOffsets);
 
 /// <summary>Everything the ONNX graph needs, read from a fitted ML.NET pipeline.</summary>
-/// <param name="Offset">Normaliser offsets (empty when ML.NET fixes zero, i.e. no shift).</param>
+/// <param name="Scale">Standardisation scales; empty when the trainer takes the imputed values unscaled (trees).</param>
+/// <param name="Offset">Standardisation offsets (the training means; empty when there is no shift).</param>
 internal sealed record ExportPipeline(
     ModelSignature Signature,
     IReadOnlyList<string> NumericInputs,

@@ -32,12 +32,17 @@ internal static class OnnxExporter
             var raw = pipeline.NumericInputs.Count == 1 ? pipeline.NumericInputs[0] : "numeric_raw";
             if (pipeline.NumericInputs.Count > 1)
                 g.Node("Concat", pipeline.NumericInputs.ToArray(), raw, attributes: Attribute("axis", 1));
-            g.Node("Imputer", [raw], "numeric_imputed", MlDomain,
+            // Trees take the imputed values as they are (no Scaler); linear models standardise them.
+            var standardized = pipeline.Scale.Length > 0;
+            g.Node("Imputer", [raw], standardized ? "numeric_imputed" : "numeric", MlDomain,
                 Attribute("imputed_value_floats", pipeline.ImputationMeans),
                 new AttributeProto { Name = "replaced_value_float", Type = AttributeProto.Types.AttributeType.Float, F = float.NaN });
-            var offset = pipeline.Offset.Length > 0 ? pipeline.Offset : new float[pipeline.Scale.Length];
-            g.Node("Scaler", ["numeric_imputed"], "numeric", MlDomain,
-                Attribute("offset", offset), Attribute("scale", pipeline.Scale));
+            if (standardized)
+            {
+                var offset = pipeline.Offset.Length > 0 ? pipeline.Offset : new float[pipeline.Scale.Length];
+                g.Node("Scaler", ["numeric_imputed"], "numeric", MlDomain,
+                    Attribute("offset", offset), Attribute("scale", pipeline.Scale));
+            }
             parts.Add("numeric");
         }
 

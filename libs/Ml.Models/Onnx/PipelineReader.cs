@@ -25,9 +25,8 @@ internal static class PipelineReader
         var layout = fitted.Layout;
 
         float[] scale = [], offset = [];
-        if (layout.Numeric.Count > 0)
+        if (layout.Numeric.Count > 0 && chain.OfType<NormalizingTransformer>().SingleOrDefault() is { } normalizer)
         {
-            var normalizer = chain.OfType<NormalizingTransformer>().Single();
             var parameters = normalizer.GetNormalizerModelParameters(0) as NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>
                 ?? throw new NotSupportedException("Only affine (mean–variance) normalisation can be exported.");
             scale = parameters.Scale.ToArray();

@@ -7,15 +7,19 @@ namespace Platform.Ml.Models.Training;
 
 /// <summary>
 /// Builds and fits the single ML.NET pipeline a model is: numeric/boolean columns concatenated, missing
-/// values replaced by the training mean, mean–variance normalised; categorical columns one-hot encoded;
+/// values replaced by the training mean, then standardised ((x − mean) / standard deviation) for the trainers
+/// that need it (linear, gradient-based) and left as they are for trees; categorical columns one-hot encoded;
 /// all concatenated into the feature vector; then the trainer.
 /// </summary>
 internal static class MlNetPipeline
 {
     public static FittedPipeline Fit(Table train, string target, MlTask task, FeatureLayout layout, IReadOnlyList<string>? classes,
-        TrainerCandidate candidate, int seed)
+        TrainerCandidate candidate, int seed, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var ml = new MLContext(seed);
+        // ML.NET's trainers check the context between iterations: this stops a long fit within moments.
+        using var cancel = cancellationToken.Register(() => Cancel(ml));
         var data = new TableDataView(train, layout, Labels(train[target], task, classes));
         IDataView trainingView = data;
 
@@ -29,12 +33,48 @@ internal static class MlNetPipeline
                 .Fit(data).Transform(data);
         }
 
-        var estimator = Preprocessing(ml, layout).Append(candidate.Create(ml, seed));
-        var model = estimator.Fit(trainingView);
+        var estimator = Preprocessing(ml, layout, candidate.Standardize).Append(candidate.Create(ml, seed));
+        // The fit runs on its own thread and the caller waits with the token: most trainers stop at their next
+        // CheckAlive, but FastTree's boosting loop never checks, so on cancellation the caller returns at once and an
+        // unstoppable fit finishes alone in the background (its result is dropped).
+        var fitting = Task.Factory.StartNew(() => estimator.Fit(trainingView), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        ITransformer model;
+        try
+        {
+            fitting.Wait(cancellationToken);
+            model = fitting.Result;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            _ = fitting.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed, never rethrown
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+            throw;
+        }
+
         return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate);
     }
 
-    private static EstimatorChain<ITransformer> Preprocessing(MLContext ml, FeatureLayout layout)
+    private static readonly System.Reflection.MethodInfo? CancelExecution =
+        typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic,
+            Type.EmptyTypes);
+
+    /// <summary>
+    /// MLContext.CancelExecution (what AutoML uses to stop trainers) is internal in ML.NET 5 — only the
+    /// Microsoft.ML.Experimental package, not on our mirror, makes it public — so it is reached by reflection;
+    /// trainers then throw at their next CheckAlive. Checked at start-up by the cancellation test.
+    /// </summary>
+    private static void Cancel(MLContext ml)
+    {
+        if (CancelExecution is null) throw new NotSupportedException("This ML.NET version cannot cancel a fit.");
+        CancelExecution.Invoke(ml, null);
+    }
+
+    private static EstimatorChain<ITransformer> Preprocessing(MLContext ml, FeatureLayout layout, bool standardize)
     {
         var chain = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
@@ -43,9 +83,19 @@ internal static class MlNetPipeline
             chain = chain
                 .Append<ITransformer>(ml.Transforms.Concatenate(FeatureLayout.NumericRaw, layout.Numeric.Select(c => c.Name).ToArray()))
                 .Append<ITransformer>(ml.Transforms.ReplaceMissingValues(FeatureLayout.NumericImputed, FeatureLayout.NumericRaw,
-                    MissingValueReplacingEstimator.ReplacementMode.Mean))
-                .Append<ITransformer>(ml.Transforms.NormalizeMeanVariance(FeatureLayout.NumericNormalized, FeatureLayout.NumericImputed));
-            parts.Add(FeatureLayout.NumericNormalized);
+                    MissingValueReplacingEstimator.ReplacementMode.Mean));
+            if (standardize)
+            {
+                // fixZero: false centres the features (offset = mean); the default would only divide by the RMS,
+                // which over-penalises features with a large mean under L2.
+                chain = chain.Append<ITransformer>(ml.Transforms.NormalizeMeanVariance(FeatureLayout.NumericNormalized, FeatureLayout.NumericImputed,
+                    fixZero: false));
+                parts.Add(FeatureLayout.NumericNormalized);
+            }
+            else
+            {
+                parts.Add(FeatureLayout.NumericImputed);
+            }
         }
 
         for (var i = 0; i < layout.Categorical.Count; i++)

@@ -6,12 +6,15 @@ using Platform.Ml.Models.Training;
 namespace Platform.Ml.Models;
 
 /// <summary>
-/// Trains a model end to end: rows with a missing target are dropped; the rest are split into training and
-/// holdout exactly as scikit-learn's <c>train_test_split(test_size, random_state=seed)</c>; every candidate
-/// (trainer × grid point) is scored by k-fold cross-validation on the training split; the best mean of the
-/// primary metric wins (R² for regression, ROC AUC for binary, macro accuracy for multiclass — all higher is
-/// better; on a tie the earlier candidate in <see cref="TrainerNames"/> order wins); the winner is refitted on
-/// the whole training split, exported to ONNX, and the ONNX model is evaluated on the untouched holdout.
+/// Trains a model end to end: rows with a missing target are dropped; degenerate data (too few rows, a constant
+/// target, a single class, no varying feature) fails at once with a <see cref="TrainingException"/>; the rest are
+/// split into training and holdout exactly as scikit-learn's <c>train_test_split(test_size, random_state=seed)</c>
+/// (with <c>stratify=y</c> for classifiers); every candidate (trainer × grid point, the trainers taken in turn so
+/// that each family is tried early) is scored by k-fold cross-validation on the training split (stratified for
+/// classifiers, as <c>StratifiedKFold</c>); the best mean of the primary metric wins (R² for regression, ROC AUC for
+/// binary, macro accuracy for multiclass — all higher is better; on a tie the earlier candidate in search order
+/// wins); the winner is refitted on every training row, exported to ONNX, and the ONNX model is evaluated on the
+/// untouched holdout. An optional time budget bounds the search.
 /// </summary>
 public static class ModelTrainer
 {
@@ -26,54 +29,79 @@ public static class ModelTrainer
     };
 
     public static TrainingResult Train(Table data, TrainingOptions options, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Train(data, options, progress, TimeProvider.System, cancellationToken);
+
+    /// <summary>The same, with the clock the time budget runs on (tests pass a fake one).</summary>
+    internal static TrainingResult Train(Table data, TrainingOptions options, IProgress<TrainingProgress>? progress, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         if (!data.Contains(options.Target)) throw new ArgumentException($"The table has no target column '{options.Target}'.", nameof(options));
         var stopwatch = Stopwatch.StartNew();
+        cancellationToken.ThrowIfCancellationRequested();
 
         var target = data[options.Target];
         var labelled = Enumerable.Range(0, data.RowCount).Where(row => TargetLabels.Text(target, row) is not null).ToArray();
         if (labelled.Length < data.RowCount) data = data.SelectRows(labelled);
-        var classes = options.Task == MlTask.Regression ? null : TargetLabels.Classes(data[options.Target], options.Task);
+        var classes = TrainingData.Classes(data, options);
         var layout = FeatureLayout.From(data, options.Target);
+        var trainerNames = options.Trainers ?? TrainerNames(options.Task);
+        foreach (var name in trainerNames) TrainerCatalog.Grid(options.Task, name); // unknown names fail before any work
+        TrainingData.Check(data, options, layout, classes);
 
-        var (trainRows, holdoutRows) = TrainTestSplit.Split(data.RowCount, options.TestFraction, options.Seed);
+        var classOfRow = classes is null ? null : TargetLabels.Indexes(data[options.Target], classes);
+        var (trainRows, holdoutRows) = classOfRow is null
+            ? TrainTestSplit.Split(data.RowCount, options.TestFraction, options.Seed)
+            : TrainTestSplit.StratifiedSplit(classOfRow, options.TestFraction, options.Seed);
         var train = data.SelectRows(trainRows);
         var holdout = data.SelectRows(holdoutRows);
 
-        var candidates = (options.Trainers ?? TrainerNames(options.Task))
-            .SelectMany(name => TrainerCatalog.Grid(options.Task, name)).ToArray();
-        var folds = TrainTestSplit.KFold(train.RowCount, options.Folds, options.Seed);
+        var candidates = InTurn(trainerNames.Select(name => TrainerCatalog.Grid(options.Task, name, train.RowCount)).ToArray());
+        var folds = classOfRow is null
+            ? TrainTestSplit.KFold(train.RowCount, options.Folds, options.Seed)
+            : TrainTestSplit.StratifiedKFold(trainRows.Select(row => classOfRow[row]).ToArray(), options.Folds, options.Seed);
         var metric = PrimaryMetricOf(options.Task);
 
-        var results = new List<(CandidateResult Result, TrainerCandidate Candidate)>();
-        var total = candidates.Length * folds.Count;
+        // The timer stops a fit in progress; the elapsed-time check between folds does not depend on the timer's
+        // callback being scheduled promptly (a busy thread pool can delay it).
+        var started = clock.GetTimestamp();
+        bool Expired() => options.TimeBudget is { } limit && clock.GetElapsedTime(started) >= limit;
+        using var timer = new CancellationTokenSource(options.TimeBudget ?? Timeout.InfiniteTimeSpan, clock);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+
+        // Successive halving on large data: every candidate on the first folds, then only the best third on the rest.
+        var halving = train.RowCount >= TrainerCatalog.LargeData && candidates.Count > HalvingSurvivors && folds.Count > HalvingFolds;
+        var firstRung = halving ? HalvingFolds : folds.Count;
+        var survivorCount = halving ? Math.Max(HalvingSurvivors, (candidates.Count + 2) / 3) : candidates.Count;
+        var total = candidates.Count * firstRung + survivorCount * (folds.Count - firstRung);
         var done = 0;
+        var evaluated = new List<Evaluation>();
+        var stopped = false;
+
         foreach (var candidate in candidates)
         {
-            var scores = new List<double>();
-            foreach (var (foldTrain, foldValidation) in folds)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var validation = train.SelectRows(foldValidation);
-                var fitted = MlNetPipeline.Fit(train.SelectRows(foldTrain), options.Target, options.Task, layout, classes, candidate, options.Seed);
-                var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, fitted.Score(validation), classes);
-                scores.Add(metrics[metric]);
-                progress?.Report(new TrainingProgress("cross-validation", ++done, total, candidate.Trainer));
-            }
-
-            results.Add((new CandidateResult(candidate.Trainer, candidate.Parameters, scores.Average(), StdDev(scores), scores), candidate));
+            var evaluation = new Evaluation(candidate);
+            stopped = !Run(evaluation, folds.Take(firstRung));
+            if (stopped) break; // the budget ran out during this candidate
+            evaluated.Add(evaluation);
         }
 
-        // NaN (e.g. AUC on a fold with one class) ranks last; OrderByDescending is stable, so ties keep catalogue order.
-        var ranked = results.OrderByDescending(r => double.IsNaN(r.Result.Mean) ? double.NegativeInfinity : r.Result.Mean).ToArray();
+        if (halving && !stopped)
+            foreach (var survivor in Ranked(evaluated).Take(survivorCount).ToArray())
+                if (!Run(survivor, folds.Skip(firstRung))) break;
+
+        if (evaluated.Count == 0)
+            throw new TrainingException(TrainingFailure.TimeBudgetExhausted,
+                $"The time budget of {options.TimeBudget} ran out before any candidate finished its cross-validation " +
+                $"({candidates[0].Trainer} was the first); raise Training:TimeBudget or train on fewer rows.");
+
+        var ranked = Ranked(evaluated).Select(e => (Result: e.ToResult(), e.Candidate)).ToArray();
         var best = ranked[0].Candidate;
 
-        cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new TrainingProgress("refit", 0, 1, best.Trainer));
-        var model = MlNetPipeline.Fit(train, options.Target, options.Task, layout, classes, best, options.Seed);
+        var model = MlNetPipeline.Fit(train, options.Target, options.Task, layout, classes, best, options.Seed, cancellationToken);
         progress?.Report(new TrainingProgress("export", 0, 1, best.Trainer));
         var export = PipelineReader.Read(model, train, options.Target);
         var onnx = OnnxExporter.Export(export);
@@ -81,6 +109,7 @@ public static class ModelTrainer
         using var scorer = OnnxScorer.Load(onnx);
         var holdoutScores = scorer.Score(holdout);
         progress?.Report(new TrainingProgress("export", 1, 1, best.Trainer));
+        var (weightKind, weights) = FeatureWeights.Of(export);
 
         return new TrainingResult
         {
@@ -92,6 +121,10 @@ public static class ModelTrainer
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
             CrossValidation = ranked.Select(r => r.Result).ToArray(),
+            SkippedCandidates = candidates.Count - evaluated.Count,
+            Folds = folds.Count,
+            FeatureWeightKind = weightKind,
+            FeatureWeights = weights,
             OnnxModel = onnx,
             MlNetModel = model.Save(train),
             Holdout = holdout,
@@ -100,6 +133,83 @@ public static class ModelTrainer
             Seed = options.Seed,
             Duration = stopwatch.Elapsed,
         };
+
+        // Scores the candidate on more folds; false when the budget stopped it (a partial rung is discarded).
+        bool Run(Evaluation evaluation, IEnumerable<(int[] Train, int[] Validation)> moreFolds)
+        {
+            var rungStarted = Stopwatch.GetTimestamp();
+            var scores = FoldScores(evaluation.Candidate, train, moreFolds.ToArray(), layout, classes, options, metric, Expired, budget.Token, () =>
+                progress?.Report(new TrainingProgress("cross-validation", ++done, total, evaluation.Candidate.Trainer)));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (scores is null) return false;
+            evaluation.Scores.AddRange(scores);
+            evaluation.Seconds += Stopwatch.GetElapsedTime(rungStarted).TotalSeconds;
+            return true;
+        }
+    }
+
+    /// <summary>Successive halving's first rung: this many folds for every candidate.</summary>
+    private const int HalvingFolds = 2;
+
+    /// <summary>At least this many candidates go on from the first rung to the remaining folds.</summary>
+    private const int HalvingSurvivors = 4;
+
+    /// <summary>
+    /// Candidates scored on every fold first (so a survivor of successive halving always beats one pruned after the
+    /// first rung), then by mean; NaN (e.g. AUC on a fold with one class) ranks last; the sort is stable, so ties
+    /// keep search order.
+    /// </summary>
+    private static IEnumerable<Evaluation> Ranked(IEnumerable<Evaluation> evaluations) => evaluations
+        .OrderByDescending(e => e.Scores.Count)
+        .ThenByDescending(e => double.IsNaN(e.Mean) ? double.NegativeInfinity : e.Mean);
+
+    /// <summary>One candidate's fold scores so far.</summary>
+    private sealed class Evaluation(TrainerCandidate candidate)
+    {
+        public TrainerCandidate Candidate { get; } = candidate;
+        public List<double> Scores { get; } = [];
+        public double Seconds { get; set; }
+        public double Mean => Scores.Average();
+
+        public CandidateResult ToResult() =>
+            new(Candidate.Trainer, Candidate.Parameters, Mean, StdDev(Scores), Scores.ToArray(), Math.Round(Seconds, 3));
+    }
+
+    /// <summary>The candidate's score on every fold, or null when the budget stopped it first.</summary>
+    private static List<double>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
+        FeatureLayout layout, IReadOnlyList<string>? classes, TrainingOptions options, string metric, Func<bool> expired, CancellationToken budget, Action foldDone)
+    {
+        var scores = new List<double>(folds.Count);
+        foreach (var (foldTrain, foldValidation) in folds)
+        {
+            if (expired() || budget.IsCancellationRequested) return null;
+            var validation = train.SelectRows(foldValidation);
+            FittedPipeline fitted;
+            try
+            {
+                fitted = MlNetPipeline.Fit(train.SelectRows(foldTrain), options.Target, options.Task, layout, classes, candidate, options.Seed, budget);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, fitted.Score(validation), classes);
+            scores.Add(metrics[metric]);
+            foldDone();
+        }
+
+        return scores;
+    }
+
+    /// <summary>The grids interleaved: every trainer's first point, then every trainer's second, and so on.</summary>
+    private static List<TrainerCandidate> InTurn(IReadOnlyList<TrainerCandidate>[] grids)
+    {
+        var result = new List<TrainerCandidate>();
+        for (var i = 0; result.Count < grids.Sum(g => g.Count); i++)
+            foreach (var grid in grids)
+                if (i < grid.Count) result.Add(grid[i]);
+        return result;
     }
 
     private static double StdDev(IReadOnlyList<double> values)

@@ -7,15 +7,25 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Platform.Ml.Models.Training;
 
 /// <summary>One trainer with one hyper-parameter setting, ready to be appended to the preprocessing.</summary>
+/// <param name="Standardize">
+/// Whether the numeric features are standardised (centred, unit variance) before the trainer: linear and
+/// gradient-based models need it (their penalty and step size assume comparable scales); trees split on
+/// thresholds and are unaffected, so they get the imputed values as they are.
+/// </param>
 internal sealed record TrainerCandidate(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
-    Func<MLContext, int, IEstimator<ITransformer>> Create);
+    Func<MLContext, int, IEstimator<ITransformer>> Create,
+    bool Standardize = true);
 
 /// <summary>
-/// The trainers per task and their small hyper-parameter grids. The grids are chosen for the small tabular
-/// data this platform sees (hundreds to tens of thousands of rows): ML.NET's tree defaults overfit a few
-/// hundred rows, so the grids favour fewer leaves, more examples per leaf and slower learning rates.
+/// The trainers per task and their hyper-parameter grids. The grids grow with the data: small data (fewer than
+/// <see cref="LargeData"/> training rows) gets the settings that suit a few hundred rows (few leaves, many examples
+/// per leaf, slow learning), larger data adds more rounds, more leaves and deeper forests, where the winners were
+/// at the edge of the small grid. Measured on Friedman #1 (1,600 training rows): LightGBM is 10–20× cheaper than
+/// FastTree for the same trees and won (15 leaves, 400 rounds); FastTree's and FastForest's large points cost the
+/// most and never won, so large data widens LightGBM's grid, not theirs. Iterative linear trainers have explicit iteration caps so that degenerate data
+/// cannot make them run for minutes.
 /// Determinism: every trainer gets the run's seed (MLContext seed, and the trainer's own Seed option) and
 /// a single thread, because multi-threaded SDCA, L-BFGS and tree training reduce in a varying order.
 /// Trees never use categorical splits: one-hot columns are plain 0/1 features, so every split is a
@@ -26,64 +36,124 @@ internal static class TrainerCatalog
     private const string Label = FeatureLayout.Label;
     private const string Features = FeatureLayout.Features;
 
+    /// <summary>From this many training rows on, the grids add their larger settings.</summary>
+    public const int LargeData = 1000;
+
+    /// <summary>Cap on SDCA passes over the data (ML.NET's automatic choice has no useful bound on degenerate data).</summary>
+    public const int SdcaMaxPasses = 1000;
+
+    /// <summary>SDCA's duality-gap tolerance for regression: ML.NET's 0.01 stops short of the least-squares optimum on small data.</summary>
+    public const float SdcaTolerance = 1e-3f;
+
+    /// <summary>Cap on L-BFGS iterations (ML.NET's default is unbounded).</summary>
+    public const int LbfgsMaxIterations = 1000;
+
     public static IReadOnlyList<string> Names(MlTask task) => task switch
     {
         MlTask.Regression => ["sdca", "fasttree", "fastforest", "lightgbm", "ogd"],
         MlTask.Binary => ["sdca-logistic", "lbfgs-logistic", "fasttree", "fastforest", "lightgbm"],
-        MlTask.Multiclass => ["sdca-maxent", "lbfgs-maxent", "lightgbm", "ova-fasttree"],
+        MlTask.Multiclass => ["sdca-maxent", "lbfgs-maxent", "lightgbm", "ova-fasttree", "ova-fastforest"],
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
     };
 
-    public static IReadOnlyList<TrainerCandidate> Grid(MlTask task, string trainer) => (task, trainer) switch
+    /// <summary>The grid of one trainer for <paramref name="trainRows"/> training rows.</summary>
+    public static IReadOnlyList<TrainerCandidate> Grid(MlTask task, string trainer, int trainRows = 0)
     {
-        // Linear models: the L2 penalty is the one knob that matters on standardised features.
-        (MlTask.Regression, "sdca") => L2Grid(trainer, [1e-3f, 1e-1f], (ml, seed, l2) => ml.Regression.Trainers.Sdca(
-            new SdcaRegressionTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
-        // Online gradient descent: a larger step with fewer passes, or a smaller one with more (it shuffles with the MLContext seed).
-        (MlTask.Regression, "ogd") =>
-        [
-            Ogd(0.1f, 50), Ogd(0.02f, 200),
-        ],
-        (MlTask.Regression, "fasttree") => TreeGrid(trainer, BoostedPoints, (ml, seed, p) => ml.Regression.Trainers.FastTree(
-            Boosted(new FastTreeRegressionTrainer.Options(), seed, p))),
-        (MlTask.Regression, "fastforest") => TreeGrid(trainer, ForestPoints, (ml, seed, p) => ml.Regression.Trainers.FastForest(
-            Forest(new FastForestRegressionTrainer.Options(), seed, p))),
-        (MlTask.Regression, "lightgbm") => TreeGrid(trainer, LightGbmPoints, (ml, seed, p) => ml.Regression.Trainers.LightGbm(
-            LightGbm(new LightGbmRegressionTrainer.Options(), seed, p))),
+        var large = trainRows >= LargeData;
+        return (task, trainer) switch
+        {
+            // Ridge and elastic net: L2 alone, then L1 + L2 (SDCA soft-thresholds the L1 part).
+            (MlTask.Regression, "sdca") => Penalties(trainer, ElasticNetPoints, (ml, seed, p) => ml.Regression.Trainers.Sdca(
+                new SdcaRegressionTrainer.Options
+                {
+                    LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = p.L2, L1Regularization = p.L1,
+                    NumberOfThreads = 1, MaximumNumberOfIterations = SdcaMaxPasses, ConvergenceTolerance = SdcaTolerance,
+                })),
+            // Online gradient descent: a larger step with fewer passes, or a smaller one with more (it shuffles with the MLContext seed).
+            (MlTask.Regression, "ogd") => [Ogd(0.1f, 50), Ogd(0.02f, 200)],
+            (MlTask.Regression, "fasttree") => TreeGrid(trainer, Boosted(large), (ml, seed, p) => ml.Regression.Trainers.FastTree(
+                Boosted(new FastTreeRegressionTrainer.Options(), seed, p))),
+            (MlTask.Regression, "fastforest") => TreeGrid(trainer, Forests(large), (ml, seed, p) => ml.Regression.Trainers.FastForest(
+                Forest(new FastForestRegressionTrainer.Options(), seed, p))),
+            (MlTask.Regression, "lightgbm") => TreeGrid(trainer, LightGbmPoints(large), (ml, seed, p) => ml.Regression.Trainers.LightGbm(
+                LightGbm(new LightGbmRegressionTrainer.Options(), seed, p))),
 
-        (MlTask.Binary, "sdca-logistic") => L2Grid(trainer, [1e-3f, 1e-1f], (ml, seed, l2) => ml.BinaryClassification.Trainers.SdcaLogisticRegression(
-            new SdcaLogisticRegressionBinaryTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
-        (MlTask.Binary, "lbfgs-logistic") => L2Grid(trainer, [0.01f, 1f], (ml, seed, l2) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
-            new LbfgsLogisticRegressionBinaryTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
-        (MlTask.Binary, "fasttree") => TreeGrid(trainer, BoostedPoints, (ml, seed, p) => ml.BinaryClassification.Trainers.FastTree(
-            Boosted(new FastTreeBinaryTrainer.Options(), seed, p))),
-        // ML.NET's FastForest binary returns raw scores (no Probability column): add a Platt calibrator as the ensemble's own would.
-        (MlTask.Binary, "fastforest") => TreeGrid(trainer, ForestPoints, (ml, seed, p) => ml.BinaryClassification.Trainers.FastForest(
-                Forest(new FastForestBinaryTrainer.Options(), seed, p))
-            .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: Label))),
-        (MlTask.Binary, "lightgbm") => TreeGrid(trainer, LightGbmPoints, (ml, seed, p) => ml.BinaryClassification.Trainers.LightGbm(
-            LightGbm(new LightGbmBinaryTrainer.Options(), seed, p))),
+            (MlTask.Binary, "sdca-logistic") => Penalties(trainer, L2Points, (ml, seed, p) => ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                new SdcaLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = p.L2, NumberOfThreads = 1,
+                    MaximumNumberOfIterations = SdcaMaxPasses,
+                })),
+            (MlTask.Binary, "lbfgs-logistic") => Penalties(trainer, LbfgsPoints, (ml, seed, p) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
+                new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = p.L2, NumberOfThreads = 1,
+                    MaximumNumberOfIterations = LbfgsMaxIterations,
+                })),
+            (MlTask.Binary, "fasttree") => TreeGrid(trainer, Boosted(large), (ml, seed, p) => ml.BinaryClassification.Trainers.FastTree(
+                Boosted(new FastTreeBinaryTrainer.Options(), seed, p))),
+            // ML.NET's FastForest binary returns raw scores (no Probability column): add a Platt calibrator as the ensemble's own would.
+            (MlTask.Binary, "fastforest") => TreeGrid(trainer, Forests(large), (ml, seed, p) => ml.BinaryClassification.Trainers.FastForest(
+                    Forest(new FastForestBinaryTrainer.Options(), seed, p))
+                .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: Label))),
+            (MlTask.Binary, "lightgbm") => TreeGrid(trainer, LightGbmPoints(large), (ml, seed, p) => ml.BinaryClassification.Trainers.LightGbm(
+                LightGbm(new LightGbmBinaryTrainer.Options(), seed, p))),
 
-        (MlTask.Multiclass, "sdca-maxent") => L2Grid(trainer, [1e-3f, 1e-1f], (ml, seed, l2) => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
-            new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
-        (MlTask.Multiclass, "lbfgs-maxent") => L2Grid(trainer, [0.01f, 1f], (ml, seed, l2) => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
-            new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = l2, NumberOfThreads = 1 })),
-        // UseSoftmax must be explicit: below 50,000 rows LightGBM would otherwise pick one-versus-all.
-        (MlTask.Multiclass, "lightgbm") => TreeGrid(trainer, LightGbmPoints, (ml, seed, p) => ml.MulticlassClassification.Trainers.LightGbm(
-            LightGbm(new LightGbmMulticlassTrainer.Options { UseSoftmax = true }, seed, p))),
-        (MlTask.Multiclass, "ova-fasttree") => TreeGrid(trainer, OvaPoints, (ml, seed, p) => ml.MulticlassClassification.Trainers.OneVersusAll(
-            ml.BinaryClassification.Trainers.FastTree(Boosted(new FastTreeBinaryTrainer.Options(), seed, p)), labelColumnName: Label)),
+            (MlTask.Multiclass, "sdca-maxent") => Penalties(trainer, L2Points, (ml, seed, p) => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
+                new SdcaMaximumEntropyMulticlassTrainer.Options
+                {
+                    LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = p.L2, NumberOfThreads = 1,
+                    MaximumNumberOfIterations = SdcaMaxPasses,
+                })),
+            (MlTask.Multiclass, "lbfgs-maxent") => Penalties(trainer, LbfgsPoints, (ml, seed, p) => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+                new LbfgsMaximumEntropyMulticlassTrainer.Options
+                {
+                    LabelColumnName = Label, FeatureColumnName = Features, L2Regularization = p.L2, NumberOfThreads = 1,
+                    MaximumNumberOfIterations = LbfgsMaxIterations,
+                })),
+            // UseSoftmax must be explicit: below 50,000 rows LightGBM would otherwise pick one-versus-all.
+            (MlTask.Multiclass, "lightgbm") => TreeGrid(trainer, LightGbmPoints(large), (ml, seed, p) => ml.MulticlassClassification.Trainers.LightGbm(
+                LightGbm(new LightGbmMulticlassTrainer.Options { UseSoftmax = true }, seed, p))),
+            (MlTask.Multiclass, "ova-fasttree") => TreeGrid(trainer, OvaBoosted(large), (ml, seed, p) => ml.MulticlassClassification.Trainers.OneVersusAll(
+                ml.BinaryClassification.Trainers.FastTree(Boosted(new FastTreeBinaryTrainer.Options(), seed, p)), labelColumnName: Label)),
+            // A multiclass random forest: one forest per class, each Platt-calibrated by one-versus-all, normalised to sum to one.
+            (MlTask.Multiclass, "ova-fastforest") => TreeGrid(trainer, OvaForests(large), (ml, seed, p) => ml.MulticlassClassification.Trainers.OneVersusAll(
+                ml.BinaryClassification.Trainers.FastForest(Forest(new FastForestBinaryTrainer.Options(), seed, p)), labelColumnName: Label)),
 
-        _ => throw new ArgumentException($"Unknown trainer '{trainer}' for {task.ToWireName()}; known: {string.Join(", ", Names(task))}."),
-    };
+            _ => throw new ArgumentException($"Unknown trainer '{trainer}' for {task.ToWireName()}; known: {string.Join(", ", Names(task))}."),
+        };
+    }
 
     /// <summary>Tree grid point: leaves, trees (iterations), learning rate (boosting only), minimum examples per leaf.</summary>
     private sealed record TreePoint(int Leaves, int Trees, double LearningRate, int MinPerLeaf);
 
-    private static readonly TreePoint[] BoostedPoints = [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20), new(16, 200, 0.02, 10)];
-    private static readonly TreePoint[] ForestPoints = [new(8, 100, 0, 10), new(16, 100, 0, 5)];
-    private static readonly TreePoint[] LightGbmPoints = [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20)];
-    private static readonly TreePoint[] OvaPoints = [new(4, 50, 0.1, 5), new(8, 100, 0.05, 10)];
+    /// <summary>A linear model's penalties.</summary>
+    private sealed record PenaltyPoint(float L2, float L1 = 0);
+
+    private static readonly PenaltyPoint[] ElasticNetPoints = [new(1e-3f), new(1e-1f), new(1f), new(1e-2f, 0.01f), new(1e-2f, 0.1f)];
+    private static readonly PenaltyPoint[] L2Points = [new(1e-3f), new(1e-1f)];
+    private static readonly PenaltyPoint[] LbfgsPoints = [new(0.01f), new(1f)];
+
+    private static TreePoint[] Boosted(bool large) => large
+        ? [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20), new(16, 200, 0.05, 20)]
+        : [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20), new(16, 200, 0.02, 10)];
+
+    // Forests: many deep trees are what make a random forest; min per leaf stays small.
+    private static TreePoint[] Forests(bool large) => large
+        ? [new(16, 100, 0, 5), new(64, 200, 0, 2)]
+        : [new(8, 100, 0, 10), new(16, 100, 0, 5), new(64, 200, 0, 2)];
+
+    private static TreePoint[] LightGbmPoints(bool large) => large
+        ? [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20), new(15, 400, 0.05, 20), new(31, 300, 0.05, 20)]
+        : [new(4, 100, 0.05, 10), new(8, 100, 0.05, 20), new(8, 300, 0.03, 10)];
+
+    private static TreePoint[] OvaBoosted(bool large) => large
+        ? [new(4, 50, 0.1, 5), new(8, 100, 0.05, 10), new(16, 200, 0.1, 10)]
+        : [new(4, 50, 0.1, 5), new(8, 100, 0.05, 10)];
+
+    private static TreePoint[] OvaForests(bool large) => large
+        ? [new(16, 100, 0, 5), new(64, 200, 0, 2)]
+        : [new(16, 100, 0, 5), new(32, 200, 0, 2)];
 
     private static TOptions Boosted<TOptions>(TOptions options, int seed, TreePoint p) where TOptions : BoostedTreeOptions
     {
@@ -137,8 +207,9 @@ internal static class TrainerCatalog
         return o;
     }
 
+    // Trees are scale-invariant: they get the imputed features unstandardised.
     private static TrainerCandidate[] TreeGrid(string trainer, TreePoint[] points, Func<MLContext, int, TreePoint, IEstimator<ITransformer>> create) =>
-        points.Select(p => new TrainerCandidate(trainer, TreeParameters(p), (ml, seed) => create(ml, seed, p))).ToArray();
+        points.Select(p => new TrainerCandidate(trainer, TreeParameters(p), (ml, seed) => create(ml, seed, p), Standardize: false)).ToArray();
 
     private static Dictionary<string, string> TreeParameters(TreePoint p)
     {
@@ -152,8 +223,13 @@ internal static class TrainerCatalog
         return parameters;
     }
 
-    private static TrainerCandidate[] L2Grid(string trainer, float[] l2Values, Func<MLContext, int, float, IEstimator<ITransformer>> create) =>
-        l2Values.Select(l2 => new TrainerCandidate(trainer, new Dictionary<string, string> { ["l2"] = Text(l2) }, (ml, seed) => create(ml, seed, l2))).ToArray();
+    private static TrainerCandidate[] Penalties(string trainer, PenaltyPoint[] points, Func<MLContext, int, PenaltyPoint, IEstimator<ITransformer>> create) =>
+        points.Select(p =>
+        {
+            var parameters = new Dictionary<string, string> { ["l2"] = Text(p.L2) };
+            if (p.L1 > 0) parameters["l1"] = Text(p.L1);
+            return new TrainerCandidate(trainer, parameters, (ml, seed) => create(ml, seed, p));
+        }).ToArray();
 
     private static TrainerCandidate Ogd(float learningRate, int iterations) => new(
         "ogd",

@@ -94,6 +94,59 @@ public class TrainTestSplitTests
         for (var k = 0; k < 5; k++) Assert.Equal(first[k].Validation, second[k].Validation);
     }
 
+    // Reference values from scikit-learn 1.2.1 / NumPy 1.24 (Debian's python3-sklearn):
+    // y = [0]*7+[1]*5+[2]*3 permuted by RandomState(0).
+    private static readonly int[] Classes15 = [0, 0, 1, 1, 2, 0, 0, 2, 1, 1, 1, 0, 0, 0, 2];
+
+    [Fact]
+    public void Stratified_split_matches_scikit_learn_train_test_split_with_stratify()
+    {
+        // train_test_split(np.arange(15), test_size=0.3, random_state=3, stratify=y)
+        var (train, test) = TrainTestSplit.StratifiedSplit(Classes15, 0.3, seed: 3);
+
+        Assert.Equal(new[] { 6, 12, 13, 4, 1, 11, 8, 9, 10, 7 }, train);
+        Assert.Equal(new[] { 2, 14, 5, 3, 0 }, test);
+    }
+
+    [Fact]
+    public void Stratified_split_matches_scikit_learn_on_iris()
+    {
+        var species = CsvTableReader.Read(SharedData.PathOf("iris.csv"))["species"].Texts!;
+        string[] names = ["setosa", "versicolor", "virginica"];
+        var classes = species.Select(s => Array.IndexOf(names, s)).ToArray();
+
+        var (train, test) = TrainTestSplit.StratifiedSplit(classes, 0.2, seed: 42);
+
+        Assert.Equal(new[] { 38, 127, 57, 93, 42, 56, 22, 20, 147, 84 }, test[..10]);
+        Assert.Equal(new[] { 8, 106, 76, 9, 89, 146, 94, 133, 135, 117 }, train[..10]);
+        // Each class keeps its share exactly: 10 of 50 per class in the test rows.
+        Assert.All(names, (_, k) => Assert.Equal(10, test.Count(row => classes[row] == k)));
+
+        // StratifiedKFold(5, shuffle=True, random_state=42).split(X_train, y_train): first six of each fold.
+        var folds = TrainTestSplit.StratifiedKFold(train.Select(row => classes[row]).ToArray(), 5, seed: 42);
+        int[][] expected = [[5, 8, 11, 13, 19, 20], [4, 15, 17, 21, 22, 25], [0, 1, 2, 3, 10, 14], [7, 16, 26, 27, 32, 33], [6, 9, 12, 18, 23, 29]];
+        for (var f = 0; f < 5; f++) Assert.Equal(expected[f], folds[f].Validation[..6]);
+    }
+
+    [Fact]
+    public void Stratified_kfold_matches_scikit_learn_and_covers_every_row_once()
+    {
+        // StratifiedKFold(3, shuffle=True, random_state=5).split(X, y)
+        var folds = TrainTestSplit.StratifiedKFold(Classes15, 3, seed: 5);
+
+        Assert.Equal(new[] { 1, 6, 9, 11, 14 }, folds[0].Validation);
+        Assert.Equal(new[] { 2, 5, 7, 8, 13 }, folds[1].Validation);
+        Assert.Equal(new[] { 0, 3, 4, 10, 12 }, folds[2].Validation);
+        Assert.Equal(Enumerable.Range(0, 15), folds.SelectMany(f => f.Validation).Order());
+        Assert.All(folds, f => Assert.Equal(15, f.Train.Length + f.Validation.Length));
+    }
+
+    [Fact]
+    public void Stratified_split_rejects_a_class_with_one_row()
+    {
+        Assert.Throws<ArgumentException>(() => TrainTestSplit.StratifiedSplit([0, 0, 0, 1], 0.5, seed: 0));
+    }
+
     private static void AssertSameRows(Table expected, Table actual)
     {
         Assert.Equal(expected.RowCount, actual.RowCount);

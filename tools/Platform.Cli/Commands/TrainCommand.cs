@@ -166,6 +166,8 @@ public static class TrainCommand
         primaryMetric = result.PrimaryMetric,
         higherIsBetter = result.HigherIsBetter,
         crossValidation = result.CrossValidation,
+        featureWeightKind = result.FeatureWeightKind,
+        featureWeights = result.FeatureWeights,
         holdoutMetrics = result.HoldoutMetrics,
         confusionMatrix = result.ConfusionMatrix,
         schema = table.Schema,
