@@ -43,7 +43,18 @@ public static class StandaloneDefaults
         if (!configuration.GetSection("Auth:Keys").GetChildren().Any() && configuration.GetValue("Standalone:GenerateApiKey", true))
         {
             devKey = DevKey(dataPath);
-            defaults[$"Auth:Keys:{devKey}"] = "consumer,producer,operator";
+            defaults["Auth:Keys:dev:Key"] = devKey;
+            defaults["Auth:Keys:dev:Roles"] = string.Join(',', ApiKeys.AllRoles);
+        }
+
+        // The modules call each other over HTTP (Training reads dataset contents, the Registry artifacts): unless a
+        // service key is configured, they use one made for this process, never written anywhere.
+        if (string.IsNullOrEmpty(configuration["Platform:ServiceKey"]))
+        {
+            var serviceKey = "svc-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            defaults["Platform:ServiceKey"] = serviceKey;
+            defaults["Auth:Keys:standalone-services:Key"] = serviceKey;
+            defaults["Auth:Keys:standalone-services:Roles"] = $"{ApiKeys.Reader},{ApiKeys.Operator}";
         }
 
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });

@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.ServiceDefaults.Security;
 using Platform.Training.Apis;
 using Platform.Training.Infrastructure;
 using Platform.Training.IntegrationEvents;
@@ -12,8 +13,8 @@ public static class TrainingModule
         builder.Services.AddOptions<TrainingOptions>().BindConfiguration("Training").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, TrainingDbContext>("trainingdb");
         builder.Services.AddSingleton<ArtifactStore>();
-        builder.Services.AddHttpClient<ChampionEvaluator>();
-        builder.Services.AddHttpClient<TrainingJob>();
+        builder.Services.AddHttpClient<ChampionEvaluator>().AsPlatformServiceClient();
+        builder.Services.AddHttpClient<TrainingJob>().AsPlatformServiceClient();
         builder.Services.AddSingleton<RunProgress>();
         return builder;
     }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
 using Platform.Ml;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Inference.Apis;
 
@@ -24,16 +25,16 @@ public static class PredictApi
             .WithSummary("Score one or many instances with the production version of a model")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Predict);
         app.MapPost("/models/{name}/versions/{version:int}/predict", PredictVersionAsync)
             .WithTags("Inference").WithName("PredictWithVersion")
             .WithSummary("Score with a given version (loaded from the Registry on first use; a few are kept)")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Predict);
         app.MapGet("/models/{name}/signature", GetSignature)
             .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served")
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Reader);
         return app;
     }
 

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.Model;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Monitoring.Apis;
 
@@ -21,10 +23,15 @@ public static class FeedbackApi
 {
     public const int MaxItems = 10_000;
 
+    /// <summary>The largest body: 10,000 items of a prediction id and a short label fit well within it; a 10 MB label does not.</summary>
+    public const long MaxBodyBytes = 4 * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/feedback", PostAsync).WithTags("Drift").WithName("PostFeedback")
-            .WithSummary("Actual values for logged predictions (by prediction id): the ground truth of live quality and concept drift");
+            .WithSummary("Actual values for logged predictions (by prediction id): the ground truth of live quality and concept drift")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireApiKeyRole(ApiKeys.Labeler, ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Feedback);
         return app;
     }
 
