@@ -40,6 +40,7 @@ public static class Extensions
         builder.AddApiKeys();
         builder.Services.AddPlatformRateLimits();
         builder.Services.AddPlatformOrigins();
+        builder.Services.AddPlatformRequestLimits();
         // Bodies bound from JSON nest no deeper than this: a deeply nested document is a 400, not a stack-deep walk.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth);
         return builder;
@@ -90,6 +91,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UsePlatformRequestLimits();
         app.UseRateLimiter();
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains("live") })
             .AllowAnonymous();

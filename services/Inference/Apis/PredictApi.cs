@@ -98,6 +98,16 @@ public static class PredictApi
             }
 
             batch.Score();
+            if (FirstNonFiniteRow(batch, model) is >= 0 and var row)
+            {
+                // Inputs inside float range can still overflow the model's arithmetic (3e38 times a weight): refused
+                // rather than answered with NaN, which neither JSON nor the prediction log can carry.
+                outcome = "invalid";
+                rejections.Add(kind == ResponseKind.Predict ? $"instances[{row}]" : $"inputs (row {row})",
+                    "The model's output is not a finite number for these inputs: they are far outside the range it was trained on.");
+                return rejections.ToResult("The request does not match the model's inputs");
+            }
+
             RowsScored.Add(batch.Rows, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
             var response = kind == ResponseKind.Predict
                 ? PredictionWriter.WritePredictions(model, batch, log)
@@ -120,6 +130,24 @@ public static class PredictApi
             Latency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version), new KeyValuePair<string, object?>("outcome", outcome));
         }
+    }
+
+    private static int FirstNonFiniteRow(Platform.Ml.Models.ScoringBatch batch, ServedModel model)
+    {
+        var regression = model.Signature.Task == MlTask.Regression;
+        for (var row = 0; row < batch.Rows; row++)
+        {
+            if (regression ? !double.IsFinite(batch.Value(row)) : !AllFinite(batch.Probabilities(row))) return row;
+        }
+
+        return -1;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+            if (!float.IsFinite(value)) return false;
+        return true;
     }
 
     internal static IResult UnknownModel(string detail) =>

@@ -82,8 +82,9 @@ public static class FeedbackApi
                 var item = request.Feedback[i];
                 if (item.PredictionId == Guid.Empty) errors[$"feedback[{i}].predictionId"] = ["A prediction id is required."];
                 if (item.Actual.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False)
-                    || (item.Actual.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(item.Actual.GetString())))
-                    errors[$"feedback[{i}].actual"] = ["A number or a non-empty label is required."];
+                    || (item.Actual.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(item.Actual.GetString()))
+                    || (item.Actual.ValueKind == JsonValueKind.Number && !(item.Actual.TryGetDouble(out var number) && double.IsFinite(number))))
+                    errors[$"feedback[{i}].actual"] = ["A finite number or a non-empty label is required."];
             }
         }
 
