@@ -27,7 +27,9 @@ public static class Audit
         endpoint.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
-            if (result is IStatusCodeHttpResult { StatusCode: null or (>= 200 and < 300) })
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            // File results carry no status code: anything that is not an error answer is a download.
+            if (inner is not IStatusCodeHttpResult { StatusCode: >= 300 })
                 Record(context.HttpContext, action, context.HttpContext.Request.Path);
             return result;
         });

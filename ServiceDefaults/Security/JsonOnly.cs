@@ -14,20 +14,22 @@ public static class JsonOnly
     /// </summary>
     public static TBuilder RequireJsonContent<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder
     {
-        endpoint.AddEndpointFilter(async (context, next) =>
-        {
-            var contentType = context.HttpContext.Request.ContentType;
-            if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var media))
-                return string.IsNullOrEmpty(contentType)
-                    ? UnsupportedMedia()
-                    : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed Content-Type",
-                        detail: "The Content-Type header does not parse; send 'Content-Type: application/json'.");
-            var type = media.MediaType.Value ?? "";
-            return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
-                ? await next(context)
-                : UnsupportedMedia();
-        });
+        endpoint.AddEndpointFilter(async (context, next) => Refusal(context.HttpContext.Request) ?? await next(context));
         return endpoint;
+    }
+
+    /// <summary>The problem for a request that is not JSON, or null when it is (for handlers on a hot path that skip filters).</summary>
+    public static IResult? Refusal(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (string.IsNullOrEmpty(contentType)) return UnsupportedMedia();
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed Content-Type",
+                detail: "The Content-Type header does not parse; send 'Content-Type: application/json'.");
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : UnsupportedMedia();
     }
 
     private static IResult UnsupportedMedia() =>

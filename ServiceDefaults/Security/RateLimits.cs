@@ -39,6 +39,13 @@ public sealed class RateLimitOptions
 
     /// <summary>Promote and roll back by hand.</summary>
     public RateLimitRule Move { get; set; } = new() { PermitLimit = 30 };
+
+    /// <summary>
+    /// Reads that sample and analyse whole versions (compare): at most this many at once in the process, whoever asks,
+    /// with as many again waiting; more → 429. Bounds their memory, which a per-key window would not.
+    /// </summary>
+    [Range(1, 1000)]
+    public int ConcurrentExpensiveReads { get; set; } = 2;
 }
 
 public static class RateLimits
@@ -48,6 +55,7 @@ public static class RateLimits
     public const string Upload = "upload";
     public const string Retrain = "retrain";
     public const string Move = "move";
+    public const string ExpensiveRead = "expensive-read";
 
     public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services)
     {
@@ -60,6 +68,16 @@ public static class RateLimits
             Add(limiter, Upload, o => o.Upload);
             Add(limiter, Retrain, o => o.Retrain);
             Add(limiter, Move, o => o.Move);
+            limiter.AddPolicy(ExpensiveRead, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.ConcurrentExpensiveReads;
+                return RateLimitPartition.GetConcurrencyLimiter(ExpensiveRead, _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = permits,
+                    QueueLimit = permits,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                });
+            });
         });
         return services;
     }

@@ -32,7 +32,7 @@ public static class OpenInferenceApi
         v2.MapPost("/models/{name}/infer", InferAsync)
             .WithName("V2Infer").WithSummary("Tensors in, tensors out: one [N,1] input per feature; label (BYTES) + probabilities (FP32 [N,K]) or prediction (FP64)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Predict);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         return app;
     }
 

@@ -25,13 +25,13 @@ public static class PredictApi
             .WithSummary("Score one or many instances with the production version of a model")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Predict);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         app.MapPost("/models/{name}/versions/{version:int}/predict", PredictVersionAsync)
             .WithTags("Inference").WithName("PredictWithVersion")
             .WithSummary("Score with a given version (loaded from the Registry on first use; a few are kept)")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Predict);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         app.MapGet("/models/{name}/signature", GetSignature)
             .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served")
             .RequireApiKeyRole(ApiKeys.Reader);
@@ -77,6 +77,13 @@ public static class PredictApi
         var outcome = "ok";
         try
         {
+            // JSON only (as every state change; checked here rather than by an endpoint filter, which costs on this path).
+            if (JsonOnly.Refusal(request) is { } refusal)
+            {
+                outcome = "bad-request";
+                return refusal;
+            }
+
             using var body = await RequestBody.ReadAsync(request, options.MaxRequestBytes, cancellationToken);
             if (body is null)
             {

@@ -56,7 +56,7 @@ public static partial class DatasetsApi
             .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("read dataset profile");
         api.MapGet("/{name}/versions/{reference:int}/compare/{current:int}", CompareAsync)
             .WithName("CompareDatasetVersions").WithSummary("Drift between two versions (KS / chi-square with PSI and Wasserstein, Benjamini-Hochberg), on bounded samples")
-            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("compare dataset versions");
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("compare dataset versions").WithRateLimit(RateLimits.ExpensiveRead);
         return api;
     }
 
