@@ -26,6 +26,8 @@ public sealed class HostileInputTests(SecuredPlatform platform, ITestOutputHelpe
         new("oversize body", e => e.Kind != BodyKind.None, (e, _) => (Allowed(e), ExpectingContinue(e.Request(content: Oversize(e)))), 413),
         new("malformed body", e => e.Kind != BodyKind.None, (e, _) => (Allowed(e), e.Request(content: Malformed(e)))),
         new("malformed content type", e => e.Kind != BodyKind.None, (e, _) => (Allowed(e), e.Request(content: WithContentType(e.Body ?? "{}", ";;;=")))),
+        new("deeply nested JSON", e => e.Kind == BodyKind.Json,
+            (e, _) => (Allowed(e), e.Request(content: new StringContent("{\"instances\":" + new string('[', 200) + new string(']', 200) + "}", Encoding.UTF8, "application/json"))), 400),
         new("wrong content type", e => e.Kind != BodyKind.None,
             (e, _) => (Allowed(e), e.Request(content: WithContentType(e.Body ?? "{}", e.Kind == BodyKind.Json ? "text/plain" : "application/json"))), 415),
         new("number overflow", e => e.Path.Contains("versions/1") || (e.Body?.Any(char.IsDigit) ?? false), (e, _) => (Allowed(e), Overflow(e))),

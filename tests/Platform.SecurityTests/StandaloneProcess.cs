@@ -20,6 +20,9 @@ public sealed class StandaloneProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The process's data folder (<c>Standalone:DataPath</c>).</summary>
+    public string DataPath => _dataPath;
+
     public string Output
     {
         get
