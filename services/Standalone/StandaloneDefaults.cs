@@ -65,7 +65,9 @@ public static class StandaloneDefaults
     {
         var path = Path.Combine(dataPath, DevKeyFile);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing) return existing;
-        Directory.CreateDirectory(dataPath);
+        // Before the services set their file mask: the folder holding every service's data is the owner's alone.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataPath);
+        else Directory.CreateDirectory(dataPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var key = "dev-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         File.WriteAllText(path, key);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
