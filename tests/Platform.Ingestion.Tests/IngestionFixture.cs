@@ -40,6 +40,8 @@ public sealed class IngestionFixture : IAsyncLifetime
         ["Auth:Keys:operator:Roles"] = "operator",
         // The claim-check server of the tests runs on loopback: allowed by name, as a deployment would allow its file store.
         ["OutboundFetch:PrivateHosts:0"] = "127.0.0.1",
+        // These tests upload far more per minute than a producer would; the limit itself is tested in Platform.SecurityTests.
+        ["RateLimits:Upload:PermitLimit"] = "100000",
     };
 
     public async Task InitializeAsync()
