@@ -19,7 +19,7 @@ public sealed class PlatformKeys
         keys.Add(builder, "producer", "producer,reader");
         keys.Add(builder, "consumer", "consumer,labeler,reader");
         keys.Add(builder, "operator", "producer,consumer,labeler,reader,operator");
-        keys.ServiceKey = keys.Add(builder, "service", "reader,operator");
+        keys.ServiceKey = keys.Add(builder, "service", "reader,operator,producer");
         return keys;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +10,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Platform.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,6 +24,7 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (builder.Configuration.GetValue(PrivateFiles.Setting, true)) PrivateFiles.Apply();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -33,8 +36,13 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddApiKeyScheme());
         builder.AddApiKeys();
+        builder.Services.AddPlatformRateLimits();
+        builder.Services.AddPlatformOrigins();
+        builder.Services.AddPlatformRequestLimits();
+        // Bodies bound from JSON nest no deeper than this: a deeply nested document is a 400, not a stack-deep walk.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth);
         return builder;
     }
 
@@ -83,13 +91,18 @@ public static class Extensions
 
     /// <summary>
     /// Maps /health (ready: database, broker, loaded models) and /alive (the process answers) in every
-    /// environment, because Kubernetes probes need them in production too; and the OpenAPI document.
+    /// environment, because Kubernetes probes need them in production too; and the OpenAPI document: the only endpoints
+    /// that need no API key. Also adds the per-key rate limiter to the pipeline: it runs after authentication (which
+    /// the host adds before the application's middleware), so limits partition by key id.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains("live") });
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapOpenApi();
+        app.UsePlatformRequestLimits();
+        app.UseRateLimiter();
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains("live") })
+            .AllowAnonymous();
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.ServiceDefaults.Security;
 using Platform.Inference.Apis;
 using Platform.Inference.IntegrationEvents;
 using Platform.Inference.Serving;
@@ -12,7 +13,9 @@ public static class InferenceModule
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration("Inference").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<PredictionLog>();
-        builder.Services.AddHttpClient<ModelLoader>();
+        builder.Services.AddHttpClient<ModelLoader>().AsPlatformServiceClient();
+        builder.Services.AddHttpClient(nameof(PinnedModels)).AsPlatformServiceClient();
+        builder.Services.AddHttpClient(nameof(RegistryReconciler)).AsPlatformServiceClient();
         builder.Services.AddSingleton<PinnedModels>();
         builder.Services.AddSingleton<RegistryReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryReconciler>());

@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.ServiceDefaults.Security;
 using Platform.Ingestion.Apis;
 using Platform.Ingestion.Infrastructure;
 using Platform.Ingestion.IntegrationEvents;
@@ -15,7 +16,7 @@ public static class IngestionModule
         builder.Services.AddScoped<DatasetIngestor>();
         builder.Services.AddSingleton<VersionSampler>();
         builder.AddApiKeys();
-        builder.Services.AddHttpClient(SubmitDatasetConsumer.ClaimCheckClient);
+        builder.Services.AddOutboundFetch();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MassTransit;
+using Platform.ServiceDefaults.Security;
 using Platform.Monitoring.Apis;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.IntegrationEvents;
@@ -21,8 +22,8 @@ public static class MonitoringModule
         builder.Services.AddSingleton<WindowGate>();
         builder.Services.AddHostedService<WindowSweeper>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient<ReferenceLoader>();
-        builder.Services.AddHttpClient(nameof(ReferenceReconciler));
+        builder.Services.AddHttpClient<ReferenceLoader>().AsPlatformServiceClient();
+        builder.Services.AddHttpClient(nameof(ReferenceReconciler)).AsPlatformServiceClient();
         builder.Services.AddSingleton<ReferenceReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReferenceReconciler>());
         return builder;

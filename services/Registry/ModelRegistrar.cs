@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
@@ -15,6 +16,7 @@ public sealed class ModelRegistrar(
     ArtifactStore artifacts,
     HttpClient http,
     PromotionPolicy policy,
+    Microsoft.Extensions.Options.IOptions<RegistryOptions> options,
     ILogger<ModelRegistrar> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -28,6 +30,7 @@ public sealed class ModelRegistrar(
         }
 
         using var activity = PlatformTelemetry.Source.StartActivity($"register {trained.ModelName}");
+        await ConfirmWithTrainingAsync(trained, cancellationToken);
         var bytes = await http.GetVerifiedBytesAsync(trained.ArtifactUri, trained.ArtifactSha256, cancellationToken);
 
         var versions = await db.Versions.Where(v => v.ModelName == trained.ModelName).ToListAsync(cancellationToken);
@@ -86,8 +89,24 @@ public sealed class ModelRegistrar(
         return version;
     }
 
+    /// <summary>
+    /// The event alone is not trusted: Training, which owns runs, must report this run as succeeded for this model with
+    /// this artifact hash. A forged <see cref="ModelTrained"/> (any publisher on the bus) then registers nothing.
+    /// </summary>
+    private async Task ConfirmWithTrainingAsync(ModelTrained trained, CancellationToken cancellationToken)
+    {
+        var run = await http.GetFromJsonAsync<ReportedRun>(new Uri(options.Value.TrainingUrl, $"runs/{trained.RunId}"), Json, cancellationToken)
+            ?? throw new InvalidDataException($"Training reports no run {trained.RunId}.");
+        if (run.Status != "succeeded" || run.Model != trained.ModelName || !string.Equals(run.ArtifactSha256, trained.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException(
+                $"ModelTrained for run {trained.RunId} does not match the run Training reports ({run.Model}, {run.Status}, artifact {run.ArtifactSha256}); not registered.");
+    }
+
+    private sealed record ReportedRun(string Model, string Status, string? ArtifactSha256);
+
     /// <summary>An operator points production at a version of their choice (promote by hand, or roll back).</summary>
-    public async Task<ModelVersion?> SetProductionAsync(string modelName, int targetVersion, string action, string reason, CancellationToken cancellationToken)
+    /// <param name="keyId">The id of the operator's API key, recorded in the audit.</param>
+    public async Task<ModelVersion?> SetProductionAsync(string modelName, int targetVersion, string action, string reason, string? keyId, CancellationToken cancellationToken)
     {
         var versions = await db.Versions.Where(v => v.ModelName == modelName).ToListAsync(cancellationToken);
         var target = versions.FirstOrDefault(v => v.Version == targetVersion);
@@ -95,7 +114,7 @@ public sealed class ModelRegistrar(
         var champion = versions.FirstOrDefault(v => v.Stage == VersionStage.Production);
         if (champion?.Version == targetVersion) return target;
 
-        MoveProduction(target, champion, action, reason);
+        MoveProduction(target, champion, action, reason, keyId);
         await db.SaveChangesAsync(cancellationToken);
         return target;
     }
@@ -109,13 +128,13 @@ public sealed class ModelRegistrar(
         return archived.Where(v => v.PromotedAt is not null).OrderByDescending(v => v.PromotedAt!.Value.UtcTicks).FirstOrDefault()?.Version;
     }
 
-    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason)
+    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason, string? keyId = null)
     {
         var now = DateTimeOffset.UtcNow;
         if (champion is not null) champion.Stage = VersionStage.Archived;
         target.Stage = VersionStage.Production;
         target.PromotedAt = now;
-        db.Audit.Add(new AuditEntry { ModelName = target.ModelName, Action = action, FromVersion = champion?.Version, ToVersion = target.Version, Reason = reason, At = now });
+        db.Audit.Add(new AuditEntry { ModelName = target.ModelName, Action = action, FromVersion = champion?.Version, ToVersion = target.Version, Reason = reason, At = now, KeyId = keyId });
         db.AddOutboxMessage(new ModelPromoted(
             target.ModelName, target.Version, champion?.Version, target.RunId, target.Task,
             JsonSerializer.Deserialize<List<ColumnInfo>>(target.InputsJson, Json)!,

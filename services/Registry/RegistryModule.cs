@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.ServiceDefaults.Security;
 using Platform.Registry.Apis;
 using Platform.Registry.Gate;
 using Platform.Registry.Infrastructure;
@@ -14,7 +15,7 @@ public static class RegistryModule
         builder.AddPlatformDbContext<TBuilder, RegistryDbContext>("registrydb");
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<PromotionPolicy>();
-        builder.Services.AddHttpClient<ModelRegistrar>();
+        builder.Services.AddHttpClient<ModelRegistrar>().AsPlatformServiceClient();
         return builder;
     }
 

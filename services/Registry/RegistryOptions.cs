@@ -11,6 +11,10 @@ public sealed class RegistryOptions
     [Required]
     public Uri PublicBaseUrl { get; set; } = new("http://registry");
 
+    /// <summary>Where the Registry asks Training about the run an event names (service-discovery name by default).</summary>
+    [Required]
+    public Uri TrainingUrl { get; set; } = new("http://training");
+
     /// <summary>
     /// The absolute floor a first version must reach on its primary metric, by metric name. A metric without a floor
     /// promotes its first version unconditionally. Defaults: a regressor must explain some variance, a classifier

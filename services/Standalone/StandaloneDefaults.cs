@@ -48,9 +48,19 @@ public static class StandaloneDefaults
         if (!configuration.GetSection("Auth:Keys").GetChildren().Any() && configuration.GetValue("Standalone:GenerateApiKey", true))
         {
             devKey = DevKey(dataPath);
-            defaults[$"Auth:Keys:{devKey}"] = "consumer,producer,operator";
-            // Monitoring submits labelled live rows to Ingestion on the bus with the platform's own key.
-            defaults["Platform:ServiceKey"] = devKey;
+            defaults["Auth:Keys:dev:Key"] = devKey;
+            defaults["Auth:Keys:dev:Roles"] = string.Join(',', ApiKeys.AllRoles);
+        }
+
+        // The modules call each other over HTTP (Training reads dataset contents, the Registry artifacts): unless a
+        // service key is configured, they use one made for this process, never written anywhere. Producer: Monitoring
+        // submits labelled live rows to Ingestion on the bus with it.
+        if (string.IsNullOrEmpty(configuration["Platform:ServiceKey"]))
+        {
+            var serviceKey = "svc-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            defaults["Platform:ServiceKey"] = serviceKey;
+            defaults["Auth:Keys:standalone-services:Key"] = serviceKey;
+            defaults["Auth:Keys:standalone-services:Roles"] = $"{ApiKeys.Reader},{ApiKeys.Operator},{ApiKeys.Producer}";
         }
 
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
@@ -69,7 +79,9 @@ public static class StandaloneDefaults
     {
         var path = Path.Combine(dataPath, DevKeyFile);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing) return existing;
-        Directory.CreateDirectory(dataPath);
+        // Before the services set their file mask: the folder holding every service's data is the owner's alone.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataPath);
+        else Directory.CreateDirectory(dataPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var key = "dev-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         File.WriteAllText(path, key);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

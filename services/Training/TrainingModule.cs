@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.ServiceDefaults.Security;
 using Platform.Training.Apis;
 using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
@@ -14,7 +15,8 @@ public static class TrainingModule
         builder.Services.AddOptions<TrainingOptions>().BindConfiguration("Training").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, TrainingDbContext>("trainingdb");
         builder.Services.AddSingleton<ArtifactStore>();
-        builder.Services.AddHttpClient<ChampionEvaluator>();
+        builder.Services.AddHttpClient<ChampionEvaluator>().AsPlatformServiceClient();
+        builder.Services.AddHttpClient(nameof(RunData)).AsPlatformServiceClient();
         builder.Services.AddScoped<TrainingJob>();
         builder.Services.AddOptions<DataPolicyOptions>().BindConfiguration("Training:DataPolicy").ValidateDataAnnotations().ValidateOnStart();
         // One per run's scope: the rows it loads are what the champion evaluator scores the gate on.

@@ -50,3 +50,23 @@ public sealed class ClassificationCommandTests(IrisModel model) : IClassFixture<
         Assert.Equal(150, counts.EnumerateArray().SelectMany(r => r.EnumerateArray()).Sum(c => c.GetInt32()));
     }
 }
+
+public sealed class FormulaCellTests
+{
+    [Fact]
+    public void Predicted_labels_that_a_spreadsheet_would_run_as_formulas_are_written_as_text()
+    {
+        using var folder = new TempFolder();
+        var labels = new Dictionary<string, string> { ["setosa"] = "=1+1", ["versicolor"] = "@SUM(1)", ["virginica"] = "-cmd" };
+        var lines = File.ReadAllLines(SharedData.PathOf("iris.csv"));
+        var data = folder.File("iris-formulas.csv");
+        File.WriteAllLines(data, lines.Take(1).Concat(lines.Skip(1).Select(l => labels.Aggregate(l, (line, label) => line.Replace(label.Key, label.Value, StringComparison.Ordinal)))));
+        Cli.Succeeds("train", "--data", data, "--target", "species", "--trainers", "sdca-maxent", "--out", folder.File("model"));
+
+        var result = Cli.Succeeds("predict", "--model", folder.File("model"), "--data", data);
+
+        var (_, rows) = Cli.ParseCsv(result.Stdout);
+        Assert.All(rows, row => Assert.Contains(row[0], new[] { "'=1+1", "'@SUM(1)", "'-cmd" }));
+        Assert.All(rows, row => Assert.True(double.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture) >= 0)); // numbers stay numbers
+    }
+}

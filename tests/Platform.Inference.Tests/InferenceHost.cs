@@ -26,6 +26,7 @@ public sealed class InferenceHost : IAsyncLifetime
 {
     public const string ConsumerKey = "test-consumer-key";
     public const string ProducerKey = "test-producer-key";
+    public const string ServiceKey = "test-service-key";
     public static readonly DateTimeOffset FirstPromotion = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private WebApplication? _app;
@@ -65,8 +66,15 @@ public sealed class InferenceHost : IAsyncLifetime
         {
             ["Inference:RegistryUrl"] = new Uri(Url, "registry/").ToString(),
             ["Inference:MaxBatchRows"] = "100",
-            [$"Auth:Keys:{ConsumerKey}"] = "consumer",
-            [$"Auth:Keys:{ProducerKey}"] = "producer",
+            ["Auth:Keys:consumer:Key"] = ConsumerKey,
+            ["Auth:Keys:consumer:Roles"] = "consumer",
+            ["Auth:Keys:producer:Key"] = ProducerKey,
+            ["Auth:Keys:producer:Roles"] = "producer",
+            // The fake Registry in this host is read with the service key, from an address the configuration trusts.
+            ["Auth:Keys:service:Key"] = ServiceKey,
+            ["Auth:Keys:service:Roles"] = "reader,operator",
+            ["Platform:ServiceKey"] = ServiceKey,
+            ["Platform:TrustedOrigins:0"] = Url.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.WebHost.UseUrls(Url.ToString());

@@ -25,7 +25,8 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         Assert.Equal(HttpStatusCode.Created, answer.Status);
 
         var uploaded = await fixture.WaitForAsync<DatasetUploaded>(e => e.DatasetName == name);
-        var profile = await client.GetAsync($"datasets/{name}/versions/1/profile", json: true);
+        using var operatorClient = fixture.Host.Client(IngestionFixture.OperatorKey);
+        var profile = await operatorClient.GetAsync($"datasets/{name}/versions/1/profile", json: true);
         Assert.Equal(HttpStatusCode.OK, profile.Status);
         Assert.Equal(uploaded.RowCount, (long)profile.Body!["rowCount"]!);
         Assert.Equal(11, profile.Body["columns"]!.AsArray().Count);
@@ -68,7 +69,8 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         Assert.Equal(1, (int)appended.Body["appendedTo"]!);
         Assert.Contains("purple", appended.Body["columns"]!.AsArray().Single(c => (string?)c!["name"] == "z")!["categories"]!.AsArray().Select(v => (string?)v));
 
-        using var content = await client.GetAsync($"datasets/{name}/versions/2/content");
+        using var operatorClient = fixture.Host.Client(IngestionFixture.OperatorKey);
+        using var content = await operatorClient.GetAsync($"datasets/{name}/versions/2/content");
         var lines = (await content.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(MalformedCorpus.BaseCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Concat(["13.5,red,130", "14.5,purple,140"]), lines);
 
@@ -111,12 +113,13 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(name, Bytes(Csv(0)))).Status);
         Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(name, Bytes(Csv(100)))).Status);
 
-        var comparison = await client.GetAsync($"datasets/{name}/versions/1/compare/2", json: true);
+        using var operatorClient = fixture.Host.Client(IngestionFixture.OperatorKey);
+        var comparison = await operatorClient.GetAsync($"datasets/{name}/versions/1/compare/2", json: true);
         Assert.Equal(HttpStatusCode.OK, comparison.Status);
         var columns = comparison.Body!["report"]!["columns"]!.AsArray();
         Assert.True((bool)columns.Single(c => (string?)c!["column"] == "x")!["drifted"]!);
         Assert.False((bool)columns.Single(c => (string?)c!["column"] == "u")!["drifted"]!);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"datasets/{name}/versions/1/compare/9", json: true)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync($"datasets/{name}/versions/1/compare/9", json: true)).Status);
     }
 
     [Fact]
@@ -151,7 +154,9 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         using (var consumer = fixture.Host.Client(IngestionFixture.ConsumerKey))
             Assert.Equal(HttpStatusCode.Forbidden, (await consumer.UploadAsync(name, Bytes(MalformedCorpus.BaseCsv))).Status);
         using (var anonymous = fixture.Host.Client())
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("datasets")).StatusCode); // reads stay open
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("datasets")).StatusCode); // metadata needs a key too
+        using (var consumer = fixture.Host.Client(IngestionFixture.ConsumerKey))
+            Assert.Equal(HttpStatusCode.OK, (await consumer.GetAsync("datasets")).StatusCode); // any role reads metadata
         Assert.Equal(0, await fixture.Host.VersionCountAsync(name));
 
         var queue = new Uri($"queue:{fixture.Host.SubmitQueue}");

@@ -14,6 +14,7 @@ public sealed class IngestionFixture : IAsyncLifetime
 {
     public const string ProducerKey = "producer-key-for-tests";
     public const string ConsumerKey = "consumer-key-for-tests";
+    public const string OperatorKey = "operator-key-for-tests";
 
     private SharedInfrastructure? _infrastructure;
     private IngestionHost? _host;
@@ -31,8 +32,16 @@ public sealed class IngestionFixture : IAsyncLifetime
     {
         ["Ingestion:MaxUploadBytes"] = (2 * 1024 * 1024).ToString(),
         ["Ingestion:MaxLineBytes"] = "4096",
-        [$"Auth:Keys:{ProducerKey}"] = "producer",
-        [$"Auth:Keys:{ConsumerKey}"] = "consumer",
+        ["Auth:Keys:producer:Key"] = ProducerKey,
+        ["Auth:Keys:producer:Roles"] = "producer",
+        ["Auth:Keys:consumer:Key"] = ConsumerKey,
+        ["Auth:Keys:consumer:Roles"] = "consumer",
+        ["Auth:Keys:operator:Key"] = OperatorKey,
+        ["Auth:Keys:operator:Roles"] = "operator",
+        // The claim-check server of the tests runs on loopback: allowed by name, as a deployment would allow its file store.
+        ["OutboundFetch:PrivateHosts:0"] = "127.0.0.1",
+        // These tests upload far more per minute than a producer would; the limit itself is tested in Platform.SecurityTests.
+        ["RateLimits:Upload:PermitLimit"] = "100000",
     };
 
     public async Task InitializeAsync()

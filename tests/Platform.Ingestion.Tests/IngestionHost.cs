@@ -70,6 +70,8 @@ public sealed class IngestionHost : IAsyncDisposable
             ["Ingestion:StoragePath"] = storagePath,
             ["Ingestion:PublicBaseUrl"] = url.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
+            // Hosts that configure no keys run without authentication (development switch); the fixture's host has keys.
+            ["Auth:AllowAnonymous"] = "true",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 

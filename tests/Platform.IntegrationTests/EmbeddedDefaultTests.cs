@@ -33,7 +33,7 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
             {
                 dll, "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", _dataPath,
                 "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
-                $"--Auth:Keys:{ApiKey}", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
+                "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
                 "--Training:DataPolicy:MinNewRows", "200", "--Monitoring:LabelledBatchRows", "100",
             },
             WorkingDirectory = Directory.CreateDirectory(_dataPath).FullName,

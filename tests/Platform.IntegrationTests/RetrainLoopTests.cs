@@ -150,11 +150,12 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == model, Slow);
 
         // The same event again, then a sentinel behind it on the same queue: once the sentinel is registered,
-        // the duplicate has been consumed (the Registry consumes one message at a time, in order).
+        // the duplicate has been consumed (the Registry consumes one message at a time, in order). The sentinel is a
+        // real training (the Registry registers only runs Training confirms), published after the duplicate.
         await observer.Publisher.Publish(trained);
-        var sentinel = trained with { RunId = Guid.NewGuid(), ModelName = $"{model}-sentinel" };
-        await observer.Publisher.Publish(sentinel);
-        await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == sentinel.ModelName, Slow);
+        var sentinel = $"{model}-sentinel";
+        await ingestion.UploadDatasetAsync(sentinel, "diabetes_train.csv", "target=target");
+        await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == sentinel, Slow);
 
         var registered = await registry.GetFromJsonAsync<JsonObject>($"models/{model}");
         var versions = registered!["versions"]!.AsArray();

@@ -38,8 +38,10 @@ public static class FeatureValues
                 return null;
             default:
                 if (token != JsonTokenType.Number) return $"Must be a number; got {Describe(token)}.";
-                // JSON has no NaN or Infinity literal; a number too large for a double (1e400) is refused here.
-                if (!reader.TryGetDouble(out var number) || !double.IsFinite(number)) return "Must be a finite number within the range of a double.";
+                // JSON has no NaN or Infinity literal; a number too large for a double (1e400) is refused here, and so is
+                // one outside float32 (3.5e38): the models compute in float32, where it would become infinity.
+                if (!reader.TryGetDouble(out var number) || !double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
+                    return "Must be a finite number within the range of a 32-bit float (about ±3.4e38).";
                 batch.SetNumber(index, row, number);
                 return null;
         }

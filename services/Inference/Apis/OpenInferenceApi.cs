@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
 using Platform.Ml;
 using Platform.Ml.Data;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Inference.Apis;
 
@@ -19,19 +20,19 @@ public static class OpenInferenceApi
     {
         var v2 = app.MapGroup("/v2").WithTags("Open Inference Protocol v2");
         v2.MapGet("/health/live", () => TypedResults.Json(new ServerLiveResponse(true), InferenceJsonContext.Default.ServerLiveResponse))
-            .WithName("V2ServerLive").WithSummary("The server answers");
+            .WithName("V2ServerLive").WithSummary("The server answers").AllowAnonymous();
         v2.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Extensions.ReadyTag) || check.Tags.Contains("live") })
-            .WithName("V2ServerReady").WithSummary("Ready: production models loaded (same checks as /health)");
+            .WithName("V2ServerReady").WithSummary("Ready: production models loaded (same checks as /health)").AllowAnonymous();
         v2.MapGet("/models/{name}", GetMetadata)
             .WithName("V2ModelMetadata").WithSummary("Inputs and outputs (datatypes, shapes) of the version served")
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Reader);
         v2.MapGet("/models/{name}/ready", (string name, ModelCatalog catalog) =>
                 catalog.Current(name) is not null ? Results.Ok() : PredictApi.UnknownModel($"No production version of '{name}' is loaded."))
-            .WithName("V2ModelReady").WithSummary("200 when a production version of the model is loaded");
+            .WithName("V2ModelReady").WithSummary("200 when a production version of the model is loaded").RequireApiKeyRole(ApiKeys.Reader);
         v2.MapPost("/models/{name}/infer", InferAsync)
             .WithName("V2Infer").WithSummary("Tensors in, tensors out: one [N,1] input per feature; label (BYTES) + probabilities (FP32 [N,K]) or prediction (FP64)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         return app;
     }
 

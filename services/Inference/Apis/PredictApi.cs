@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Serving;
 using Platform.Ml;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Inference.Apis;
 
@@ -24,16 +25,16 @@ public static class PredictApi
             .WithSummary("Score one or many instances with the production version of a model")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         app.MapPost("/models/{name}/versions/{version:int}/predict", PredictVersionAsync)
             .WithTags("Inference").WithName("PredictWithVersion")
             .WithSummary("Score with a given version (loaded from the Registry on first use; a few are kept)")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
         app.MapGet("/models/{name}/signature", GetSignature)
             .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served")
-            .RequireApiKeyRole(ApiKeys.Consumer);
+            .RequireApiKeyRole(ApiKeys.Reader);
         return app;
     }
 
@@ -76,6 +77,13 @@ public static class PredictApi
         var outcome = "ok";
         try
         {
+            // JSON only (as every state change; checked here rather than by an endpoint filter, which costs on this path).
+            if (JsonOnly.Refusal(request) is { } refusal)
+            {
+                outcome = "bad-request";
+                return refusal;
+            }
+
             using var body = await RequestBody.ReadAsync(request, options.MaxRequestBytes, cancellationToken);
             if (body is null)
             {
@@ -97,6 +105,16 @@ public static class PredictApi
             }
 
             batch.Score();
+            if (FirstNonFiniteRow(batch, model) is >= 0 and var row)
+            {
+                // Inputs inside float range can still overflow the model's arithmetic (3e38 times a weight): refused
+                // rather than answered with NaN, which neither JSON nor the prediction log can carry.
+                outcome = "invalid";
+                rejections.Add(kind == ResponseKind.Predict ? $"instances[{row}]" : $"inputs (row {row})",
+                    "The model's output is not a finite number for these inputs: they are far outside the range it was trained on.");
+                return rejections.ToResult("The request does not match the model's inputs");
+            }
+
             RowsScored.Add(batch.Rows, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
             var response = kind == ResponseKind.Predict
                 ? PredictionWriter.WritePredictions(model, batch, log)
@@ -119,6 +137,24 @@ public static class PredictApi
             Latency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version), new KeyValuePair<string, object?>("outcome", outcome));
         }
+    }
+
+    private static int FirstNonFiniteRow(Platform.Ml.Models.ScoringBatch batch, ServedModel model)
+    {
+        var regression = model.Signature.Task == MlTask.Regression;
+        for (var row = 0; row < batch.Rows; row++)
+        {
+            if (regression ? !double.IsFinite(batch.Value(row)) : !AllFinite(batch.Probabilities(row))) return row;
+        }
+
+        return -1;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+            if (!float.IsFinite(value)) return false;
+        return true;
     }
 
     internal static IResult UnknownModel(string detail) =>

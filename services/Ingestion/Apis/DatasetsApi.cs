@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -9,6 +10,7 @@ using Platform.Ingestion.Model;
 using Platform.Ingestion.Validation;
 using Platform.Ml.Data.Profiling;
 using Platform.Ml.Drift;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Ingestion.Apis;
 
@@ -28,24 +30,38 @@ public static partial class DatasetsApi
     public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/datasets").WithTags("Datasets");
+        // The documented upload limit must be reachable: Kestrel's and the form reader's defaults (30 MB, 128 MB) are
+        // raised on this endpoint. The exact limit is the handler's (a 413 problem); Kestrel's sits a little above it, so
+        // that it can still drain a slightly larger body and the client reads the problem instead of a reset connection.
+        var maxUploadBytes = app.ServiceProvider.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxUploadBytes;
+        var kestrelUploadBytes = maxUploadBytes > long.MaxValue - UploadDrainSlackBytes ? long.MaxValue : maxUploadBytes + UploadDrainSlackBytes;
 
         api.MapPost("/{name}", UploadAsync)
             .WithName("UploadDataset")
             .WithSummary("Upload a CSV (text/csv body or multipart file) as the next version of a dataset; append=true adds rows to the newest version, schema=new starts a new schema version")
             .Accepts<IFormFile>("text/csv", "multipart/form-data")
             .DisableAntiforgery()
-            .RequireApiKeyRole(ApiKeys.Producer);
-        api.MapGet("/", ListAsync).WithName("ListDatasets").WithSummary("List datasets and their latest version");
-        api.MapGet("/{name}", GetAsync).WithName("GetDataset").WithSummary("List the versions of a dataset");
-        api.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetDatasetVersion").WithSummary("Describe one version");
+            .WithMetadata(new RequestSizeLimitAttribute(kestrelUploadBytes))
+            .WithFormOptions(multipartBodyLengthLimit: kestrelUploadBytes)
+            .RequireApiKeyRole(ApiKeys.Producer)
+            .WithRateLimit(RateLimits.Upload);
+        api.MapGet("/", ListAsync).WithName("ListDatasets").WithSummary("List datasets and their latest version").RequireApiKeyRole(ApiKeys.Reader);
+        api.MapGet("/{name}", GetAsync).WithName("GetDataset").WithSummary("List the versions of a dataset").RequireApiKeyRole(ApiKeys.Reader);
+        api.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetDatasetVersion").WithSummary("Describe one version").RequireApiKeyRole(ApiKeys.Reader);
         api.MapGet("/{name}/versions/{version:int}/content", GetContentAsync)
-            .WithName("GetDatasetContent").WithSummary("Download the bytes of one version (text/csv)");
+            .WithName("GetDatasetContent").WithSummary("Download the bytes of one version (text/csv)")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("download dataset content");
         api.MapGet("/{name}/versions/{version:int}/profile", GetProfileAsync)
-            .WithName("GetDatasetProfile").WithSummary("The profile of one version: per column counts, missing, moments, quantiles, histogram, top categories");
+            .WithName("GetDatasetProfile").WithSummary("The profile of one version: per column counts, missing, moments, quantiles, histogram, top categories")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("read dataset profile");
         api.MapGet("/{name}/versions/{reference:int}/compare/{current:int}", CompareAsync)
-            .WithName("CompareDatasetVersions").WithSummary("Drift between two versions (KS / chi-square with PSI and Wasserstein, Benjamini-Hochberg), on bounded samples");
+            .WithName("CompareDatasetVersions").WithSummary("Drift between two versions (KS / chi-square with PSI and Wasserstein, Benjamini-Hochberg), on bounded samples")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("compare dataset versions").WithRateLimit(RateLimits.ExpensiveRead);
         return api;
     }
+
+    /// <summary>How far above the upload limit Kestrel still reads (and discards) a body: see MapDatasetsApi.</summary>
+    private const long UploadDrainSlackBytes = 16 * 1024 * 1024;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex DatasetName();
@@ -67,6 +83,9 @@ public static partial class DatasetsApi
         if (request.ContentLength > maxBytes)
             return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The upload is larger than the limit of {maxBytes} bytes.", ProblemCodes.TooLarge);
 
+        if (request.ContentType is { } contentType && !MediaTypeHeaderValue.TryParse(contentType, out _))
+            return Problem(StatusCodes.Status400BadRequest, "Malformed Content-Type", "The Content-Type header does not parse; send text/csv or multipart/form-data.", ProblemCodes.Content);
+
         ContentStore.StagedContent staged;
         try
         {
@@ -78,6 +97,22 @@ public static partial class DatasetsApi
         catch (UploadTooLargeException ex)
         {
             return Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", ex.Message, ProblemCodes.TooLarge);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own body limit, or a body that ended early.
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The upload is larger than the limit of {maxBytes} bytes.", ProblemCodes.TooLarge)
+                : Problem(ex.StatusCode, "Bad request body", ex.Message, ProblemCodes.Content);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A multipart body that does not parse (a broken boundary, a section header too long).
+            return Problem(StatusCodes.Status400BadRequest, "Malformed multipart body", ex.Message, ProblemCodes.Content);
+        }
+        catch (IOException ex) when (request.HasFormContentType)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Malformed multipart body", ex.Message, ProblemCodes.Content);
         }
 
         if (staged.SizeBytes == 0)
@@ -120,7 +155,7 @@ public static partial class DatasetsApi
             return form.Files.Count > 0 ? form.Files[0].OpenReadStream() : null;
         }
 
-        var contentType = request.ContentType is null ? null : MediaTypeHeaderValue.Parse(request.ContentType).MediaType.Value;
+        var contentType = request.ContentType is null ? null : MediaTypeHeaderValue.Parse(request.ContentType).MediaType.Value?.ToLowerInvariant();
         return contentType is null or "text/csv" or "application/csv" or "text/plain" or "application/octet-stream" ? request.Body : null;
     }
 

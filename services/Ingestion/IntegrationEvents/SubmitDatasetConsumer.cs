@@ -5,6 +5,7 @@ using Platform.Contracts;
 using Platform.Ingestion.Apis;
 using Platform.Ingestion.Infrastructure;
 using Platform.Ingestion.Validation;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Ingestion.IntegrationEvents;
 
@@ -15,11 +16,9 @@ namespace Platform.Ingestion.IntegrationEvents;
 /// answers again without storing or publishing anything new.
 /// </summary>
 public sealed class SubmitDatasetConsumer(
-    DatasetIngestor ingestor, ContentStore store, IHttpClientFactory http, IOptions<IngestionOptions> options,
+    DatasetIngestor ingestor, ContentStore store, OutboundFetcher fetcher, IOptions<IngestionOptions> options,
     ApiKeyStore keys, ILogger<SubmitDatasetConsumer> logger) : IConsumer<SubmitDataset>
 {
-    public const string ClaimCheckClient = "claim-check";
-
     public async Task Consume(ConsumeContext<SubmitDataset> context)
     {
         var submission = context.Message;
@@ -48,13 +47,8 @@ public sealed class SubmitDatasetConsumer(
     /// a RabbitMQ user allowed to write to the SubmitDataset exchange and nothing else. The header check keeps the one
     /// roles model, so a consumer key cannot submit even through a broker account that could.
     /// </summary>
-    private bool Authorised(ConsumeContext context)
-    {
-        if (!keys.Enabled) return true;
-        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        if (context.Headers.TryGetHeader(ApiKeys.HeaderName, out var key) && key is string text) http.Request.Headers[ApiKeys.HeaderName] = text;
-        return keys.Check(http.Request, [ApiKeys.Producer]) == ApiKeyCheck.Allowed;
-    }
+    private bool Authorised(ConsumeContext context) =>
+        keys.Allows(context.Headers.TryGetHeader(ApiKeys.HeaderName, out var key) ? key as string : null, ApiKeys.Producer);
 
     private async Task<IngestResult> IngestAsync(SubmitDataset submission, CancellationToken cancellationToken)
     {
@@ -74,10 +68,10 @@ public sealed class SubmitDatasetConsumer(
         {
             return IngestResult.Rejected(ProblemCodes.TooLarge, ex.Message);
         }
-        catch (HttpRequestException ex)
+        catch (OutboundFetchException ex)
         {
-            // The client's resilience handler already retried: the address is wrong or its server is down.
-            return IngestResult.Rejected(ProblemCodes.Content, $"Downloading the claim check '{submission.ContentUri}' failed: {ex.Message}");
+            // Refused by the outbound policy, or the server failed; the message never holds fetched content.
+            return IngestResult.Rejected(ProblemCodes.Content, $"Downloading the claim check failed: {ex.Message}");
         }
 
         if (staged.SizeBytes == 0)
@@ -103,17 +97,11 @@ public sealed class SubmitDatasetConsumer(
             return (await store.StageAsync(new MemoryStream(bytes), maxBytes, cancellationToken), null);
         }
 
-        var uri = submission.ContentUri!;
-        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return (null, $"The claim check '{uri}' is not an http(s) address.");
-
-        // Headers first, then the body as a stream: the download is staged while hashed, never held whole.
-        using var response = await http.CreateClient(ClaimCheckClient).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            return (null, $"Downloading the claim check '{uri}' answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        if (response.Content.Headers.ContentLength > maxBytes) throw new UploadTooLargeException(maxBytes);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return (await store.StageAsync(body, maxBytes, cancellationToken), null);
+        // The outbound policy checks scheme, host and resolved address (each redirect again) and bounds the waits;
+        // the body is staged while hashed, never held whole.
+        await using var response = await fetcher.OpenAsync(submission.ContentUri!, cancellationToken);
+        if (response.ContentLength > maxBytes) throw new UploadTooLargeException(maxBytes);
+        return (await store.StageAsync(response.Body, maxBytes, cancellationToken), null);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Monitoring.Infrastructure;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Monitoring.Apis;
 
@@ -23,8 +24,10 @@ public static class DriftApi
     public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
     {
         var drift = app.MapGroup("/drift").WithTags("Drift");
-        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model (data and concept windows), newest first, with per-feature statistics");
-        drift.MapGet("/{model}/reference", GetReferenceAsync).WithName("GetDriftReference").WithSummary("The reference the live inputs are compared with");
+        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model (data and concept windows), newest first, with per-feature statistics")
+            .RequireApiKeyRole(ApiKeys.Reader);
+        drift.MapGet("/{model}/reference", GetReferenceAsync).WithName("GetDriftReference").WithSummary("The reference the live inputs are compared with")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("read drift reference");
         return app;
     }
 

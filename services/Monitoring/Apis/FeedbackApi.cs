@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Monitoring.Infrastructure;
+using Platform.Monitoring.Model;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Monitoring.Apis;
 
@@ -28,15 +31,22 @@ public static class FeedbackApi
 {
     public const int MaxItems = 10_000;
 
+    /// <summary>The largest body: 10,000 items of a prediction id and a short label fit well within it; a 10 MB label does not.</summary>
+    public const long MaxBodyBytes = 4 * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/feedback", PostAsync).WithTags("Drift").WithName("PostFeedback")
-            .WithSummary("Actual values for logged predictions (by prediction id): live quality, concept drift, and labelled rows for retraining");
+            .WithSummary("Actual values for logged predictions (by prediction id): live quality, concept drift, and labelled rows for retraining")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireApiKeyRole(ApiKeys.Labeler, ApiKeys.Consumer).RequireJsonContent().WithRateLimit(RateLimits.Feedback);
         var submissions = app.MapGroup("/feedback/submissions").WithTags("Drift");
         submissions.MapGet("/", ListSubmissionsAsync).WithName("ListFeedbackSubmissions")
-            .WithSummary("Batches of labelled live rows submitted to Ingestion as dataset versions, newest first");
+            .WithSummary("Batches of labelled live rows submitted to Ingestion as dataset versions, newest first")
+            .RequireApiKeyRole(ApiKeys.Reader);
         submissions.MapGet("/{id:guid}", GetSubmissionAsync).WithName("GetFeedbackSubmission")
-            .WithSummary("One submission with the prediction ids its rows answer (the lineage of a feedback dataset version)");
+            .WithSummary("One submission with the prediction ids its rows answer (the lineage of a feedback dataset version)")
+            .RequireApiKeyRole(ApiKeys.Reader);
         return app;
     }
 
@@ -87,7 +97,7 @@ public static class FeedbackApi
                 if (item.Actual.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False)
                     || (item.Actual.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(item.Actual.GetString())))
                     errors[$"feedback[{i}].actual"] = ["A number or a non-empty label is required."];
-                else if (item.Actual.ValueKind == JsonValueKind.Number && !item.Actual.TryGetDouble(out _))
+                else if (item.Actual.ValueKind == JsonValueKind.Number && !(item.Actual.TryGetDouble(out var number) && double.IsFinite(number)))
                     errors[$"feedback[{i}].actual"] = ["The number is out of range."];
                 else if (item.Actual.ValueKind == JsonValueKind.String && item.Actual.GetString()!.Length > maxActualLength)
                     errors[$"feedback[{i}].actual"] = [$"At most {maxActualLength} characters."];

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
 using Platform.Registry.Infrastructure;
 using Platform.Registry.Model;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Registry.Apis;
 
-public sealed record AuditResponse(string Action, int? FromVersion, int? ToVersion, string Reason, DateTimeOffset At);
+/// <param name="KeyId">The id of the API key that moved production by hand (never the key); null for the gate.</param>
+public sealed record AuditResponse(string Action, int? FromVersion, int? ToVersion, string Reason, DateTimeOffset At, string? KeyId);
 
 public sealed record PromoteRequest(string? Reason);
 
@@ -17,15 +20,23 @@ public static class ModelsApi
     {
         var models = app.MapGroup("/models").WithTags("Models");
         models.MapGet("/", ListAsync).WithName("ListModels")
-            .WithSummary("List registered models; ?stage=production lists only the versions in production");
-        models.MapGet("/{name}", GetAsync).WithName("GetModel").WithSummary("A model's versions, metrics, lineage and production alias");
-        models.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetModelVersion").WithSummary("One version");
-        models.MapGet("/{name}/versions/{version:int}/artifact", GetArtifactAsync).WithName("GetModelArtifact").WithSummary("Download a version's ONNX artifact");
-        models.MapGet("/{name}/audit", GetAuditAsync).WithName("GetModelAudit").WithSummary("Who moved production, when and why");
+            .WithSummary("List registered models; ?stage=production lists only the versions in production").RequireApiKeyRole(ApiKeys.Reader);
+        models.MapGet("/{name}", GetAsync).WithName("GetModel").WithSummary("A model's versions, metrics, lineage and production alias")
+            .RequireApiKeyRole(ApiKeys.Reader);
+        models.MapGet("/{name}/versions/{version:int}", GetVersionAsync).WithName("GetModelVersion").WithSummary("One version")
+            .RequireApiKeyRole(ApiKeys.Reader);
+        models.MapGet("/{name}/versions/{version:int}/artifact", GetArtifactAsync).WithName("GetModelArtifact").WithSummary("Download a version's ONNX artifact")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("download model artifact");
+        models.MapGet("/{name}/audit", GetAuditAsync).WithName("GetModelAudit").WithSummary("Who (key id) moved production, when and why")
+            .RequireApiKeyRole(ApiKeys.Reader);
         models.MapPost("/{name}/versions/{version:int}/promote", PromoteAsync).WithName("PromoteModelVersion")
-            .WithSummary("Point production at this version by hand (bypasses the gate; audited)");
+            .WithSummary("Point production at this version by hand (bypasses the gate; audited with the key id); body {\"reason\"} (JSON)")
+            .WithMetadata(new RequestSizeLimitAttribute(AuditLimits.MaxActionBodyBytes))
+            .RequireApiKeyRole(ApiKeys.Operator).RequireJsonContent().WithRateLimit(RateLimits.Move);
         models.MapPost("/{name}/rollback", RollbackAsync).WithName("RollbackModel")
-            .WithSummary("Point production back at the version served before the current one (audited)");
+            .WithSummary("Point production back at the version served before the current one (audited with the key id); body {\"reason\"} (JSON)")
+            .WithMetadata(new RequestSizeLimitAttribute(AuditLimits.MaxActionBodyBytes))
+            .RequireApiKeyRole(ApiKeys.Operator).RequireJsonContent().WithRateLimit(RateLimits.Move);
         return app;
     }
 
@@ -62,24 +73,34 @@ public static class ModelsApi
     private static async Task<Ok<List<AuditResponse>>> GetAuditAsync(string name, RegistryDbContext db, CancellationToken cancellationToken)
     {
         var entries = await db.Audit.AsNoTracking().Where(a => a.ModelName == name).OrderByDescending(a => a.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(entries.Select(a => new AuditResponse(a.Action, a.FromVersion, a.ToVersion, a.Reason, a.At)).ToList());
+        return TypedResults.Ok(entries.Select(a => new AuditResponse(a.Action, a.FromVersion, a.ToVersion, a.Reason, a.At, a.KeyId)).ToList());
     }
 
-    private static async Task<Results<Ok<ModelVersionResponse>, NotFound>> PromoteAsync(
-        string name, int version, PromoteRequest? request, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ModelVersionResponse>, NotFound, ProblemHttpResult>> PromoteAsync(
+        string name, int version, PromoteRequest? request, HttpContext http, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
     {
-        var promoted = await registrar.SetProductionAsync(name, version, "manual-promote", request?.Reason ?? "promoted by an operator", cancellationToken);
+        if (ReasonTooLong(request) is { } tooLong) return tooLong;
+        var promoted = await registrar.SetProductionAsync(name, version, "manual-promote", Reason(request, "promoted by an operator"), http.ApiKeyId(), cancellationToken);
         return promoted is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(promoted, artifacts));
     }
 
+    private static ProblemHttpResult? ReasonTooLong(PromoteRequest? request) =>
+        request?.Reason is { Length: > AuditLimits.MaxReasonLength }
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Reason too long",
+                detail: $"A reason is at most {AuditLimits.MaxReasonLength} characters.", extensions: new Dictionary<string, object?> { ["field"] = "reason" })
+            : null;
+
+    private static string Reason(PromoteRequest? request, string fallback) => string.IsNullOrWhiteSpace(request?.Reason) ? fallback : request.Reason;
+
     private static async Task<Results<Ok<ModelVersionResponse>, NotFound, ProblemHttpResult>> RollbackAsync(
-        string name, PromoteRequest? request, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
+        string name, PromoteRequest? request, HttpContext http, ModelRegistrar registrar, ArtifactStore artifacts, CancellationToken cancellationToken)
     {
+        if (ReasonTooLong(request) is { } tooLong) return tooLong;
         var target = await registrar.RollbackTargetAsync(name, cancellationToken);
         if (target is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to roll back to",
                 detail: $"Model '{name}' has no earlier production version.");
-        var restored = await registrar.SetProductionAsync(name, target.Value, "rollback", request?.Reason ?? "rolled back by an operator", cancellationToken);
+        var restored = await registrar.SetProductionAsync(name, target.Value, "rollback", Reason(request, "rolled back by an operator"), http.ApiKeyId(), cancellationToken);
         return restored is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(restored, artifacts));
     }
 

@@ -27,6 +27,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             entity.ToTable("audit_log");
             entity.HasKey(a => a.Id);
             entity.HasIndex(a => a.ModelName);
+            entity.Property(a => a.KeyId).HasMaxLength(128);
         });
         modelBuilder.AddOutbox();
     }

@@ -10,4 +10,7 @@ public sealed class AuditEntry
     public int? ToVersion { get; set; }
     public required string Reason { get; set; }
     public DateTimeOffset At { get; set; }
+
+    /// <summary>The id of the API key of an operator's move (never the key itself); null for the gate's decisions.</summary>
+    public string? KeyId { get; set; }
 }

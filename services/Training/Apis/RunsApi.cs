@@ -1,10 +1,12 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
 using Platform.Ml.Models;
 using Platform.Training.DataPolicy;
+using Platform.ServiceDefaults.Security;
 using Platform.Training.Infrastructure;
 using Platform.Training.Model;
 
@@ -44,13 +46,18 @@ public static class RunsApi
     {
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync).WithName("ListRuns")
-            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"");
-        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running");
+            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"")
+            .RequireApiKeyRole(ApiKeys.Reader);
+        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running")
+            .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
-            .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json");
+            .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json")
+            .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("download run artifact");
 
         app.MapPost("/models/{name}/retrain", RetrainAsync)
-            .WithTags("Runs").WithName("RetrainModel").WithSummary("Ask Training to retrain a model on its newest dataset version");
+            .WithTags("Runs").WithName("RetrainModel").WithSummary("Ask Training to retrain a model on its newest dataset version; body {\"reason\"} (JSON, optional reason)")
+            .WithMetadata(new RequestSizeLimitAttribute(AuditLimits.MaxActionBodyBytes))
+            .RequireApiKeyRole(ApiKeys.Operator).RequireJsonContent().WithRateLimit(RateLimits.Retrain);
         return app;
     }
 
@@ -79,12 +86,20 @@ public static class RunsApi
         return TypedResults.PhysicalFile(path, contentType, file);
     }
 
-    private static async Task<Results<Accepted<RetrainAccepted>, NotFound>> RetrainAsync(
-        string name, string? reason, TrainingDbContext db, IPublishEndpoint publish, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RetrainAccepted>, NotFound, ProblemHttpResult>> RetrainAsync(
+        string name, RetrainRequest? request, HttpContext http, TrainingDbContext db, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
+        if (request?.Reason is { Length: > AuditLimits.MaxReasonLength })
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Reason too long",
+                detail: $"A reason is at most {AuditLimits.MaxReasonLength} characters.", extensions: new Dictionary<string, object?> { ["field"] = "reason" });
         if (!await db.Datasets.AnyAsync(d => d.ModelName == name, cancellationToken)) return TypedResults.NotFound();
-        var accepted = new RetrainAccepted(name, reason ?? "requested by an operator");
-        await publish.Publish(new RetrainRequested(name, accepted.Reason, DateTimeOffset.UtcNow), cancellationToken);
+        var keyId = http.ApiKeyId();
+        var accepted = new RetrainAccepted(name, string.IsNullOrWhiteSpace(request?.Reason) ? "requested by an operator" : request.Reason);
+        await publish.Publish(new RetrainRequested(name, accepted.Reason, DateTimeOffset.UtcNow) { RequestedBy = keyId }, cancellationToken);
+        Audit.Record(http, "retrain", name);
         return TypedResults.Accepted($"/runs?model={Uri.EscapeDataString(name)}", accepted);
     }
 }
+
+/// <param name="Reason">Why (at most 500 characters); recorded with the key id that asked.</param>
+public sealed record RetrainRequest(string? Reason);

@@ -40,6 +40,10 @@ namespace Platform.Registry.Infrastructure.Migrations
                     b.Property<int?>("FromVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("ModelName")
                         .IsRequired()
                         .HasColumnType("text");
