@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.Registry.Gate;
 using Platform.Registry.Infrastructure;
 
 namespace Platform.Registry.Tests;
