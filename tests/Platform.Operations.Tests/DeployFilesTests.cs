@@ -1,0 +1,200 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Platform.Operations.Tests;
+
+/// <summary>The deployment files: they parse, compose mirrors the AppHost, kustomize renders the published images, probes and scaling.</summary>
+public sealed partial class DeployFilesTests
+{
+    private static readonly string[] Services = ["ingestion", "training", "registry", "inference", "monitoring"];
+
+    [Fact]
+    public void Every_yaml_and_json_file_under_deploy_and_github_parses()
+    {
+        var yaml = RepositoryFiles.Under("deploy", ".yml", ".yaml").Concat(RepositoryFiles.Under(".github", ".yml", ".yaml")).ToList();
+        var json = RepositoryFiles.Under("deploy", ".json").Concat(RepositoryFiles.Under(".github", ".json")).ToList();
+        Assert.True(yaml.Count >= 20, $"only {yaml.Count} YAML files found");
+        Assert.True(json.Count >= 2, $"only {json.Count} JSON files found");
+
+        foreach (var file in yaml)
+        {
+            var stream = new YamlStream();
+            var exception = Record.Exception(() => stream.Load(new StringReader(File.ReadAllText(file))));
+            Assert.True(exception is null, $"{file}: {exception?.Message}");
+            Assert.NotEmpty(stream.Documents);
+        }
+
+        foreach (var file in json)
+        {
+            var exception = Record.Exception(() => JsonDocument.Parse(File.ReadAllText(file)).Dispose());
+            Assert.True(exception is null, $"{file}: {exception?.Message}");
+        }
+    }
+
+    [Fact]
+    public void Compose_names_the_same_services_ports_and_environment_as_the_AppHost()
+    {
+        var appHost = AppHostModel.Read();
+        var compose = Yaml("deploy/compose/compose.yaml");
+        var services = (YamlMappingNode)compose["services"];
+        var names = services.Children.Keys.Select(k => k.ToString()).ToHashSet();
+
+        // Every AppHost resource but the databases (which live inside the postgres service) is a compose service.
+        Assert.All(appHost.Resources.Where(r => r.Kind != "database"), r => Assert.Contains(r.Name, names));
+        Assert.Equal(Services.Order(), appHost.Resources.Where(r => r.Kind == "project").Select(r => r.Name).Order());
+        var init = RepositoryFiles.Read("deploy/compose/postgres/init.sql");
+        Assert.All(appHost.Resources.Where(r => r.Kind == "database"), db => Assert.Contains($"CREATE DATABASE {db.Name};", init));
+
+        foreach (var project in appHost.Resources.Where(r => r.Kind == "project"))
+        {
+            var service = (YamlMappingNode)services[project.Name];
+            var environment = ((YamlMappingNode)service["environment"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
+            // Aspire's references as environment: a connection string per database or broker, an endpoint per service.
+            foreach (var reference in project.References.Select(appHost.Resource))
+            {
+                var key = reference.Kind == "project" ? $"services__{reference.Name}__http__0" : $"ConnectionStrings__{reference.Name}";
+                Assert.True(environment.ContainsKey(key), $"compose service {project.Name} lacks {key} (the AppHost references {reference.Name})");
+            }
+
+            var expected = project.References.Select(appHost.Resource)
+                .Select(r => r.Kind == "project" ? $"services__{r.Name}__http__0" : $"ConnectionStrings__{r.Name}").ToHashSet();
+            var extra = environment.Keys.Where(k => (k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("services__", StringComparison.Ordinal)) && !expected.Contains(k));
+            Assert.Empty(extra);
+
+            // The host port is the launch profile's, which the AppHost gives the project.
+            var ports = ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()).ToList();
+            Assert.Contains($"{LaunchProfilePort(project.Name)}:8080", ports);
+        }
+    }
+
+    [Fact]
+    public async Task Kustomize_renders_every_deployment_with_the_overridden_image_of_its_published_container_repository()
+    {
+        var (exitCode, output) = await Tool.RunAsync("/usr/bin/kubectl", "kustomize", "deploy/k8s");
+        Assert.True(exitCode == 0, output);
+        var documents = new YamlStream();
+        documents.Load(new StringReader(output));
+        var resources = documents.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+        var deployments = resources.Where(r => r["kind"].ToString() == "Deployment").ToDictionary(r => r["metadata"]["name"].ToString());
+        Assert.Equal(Services.Order(), deployments.Keys.Order());
+
+        foreach (var service in Services)
+        {
+            var repository = await MsBuildPropertyAsync($"services/{char.ToUpperInvariant(service[0])}{service[1..]}", "ContainerRepository");
+            Assert.Equal($"platform-{service}", repository);
+            var template = (YamlMappingNode)deployments[service]["spec"]["template"];
+            var container = (YamlMappingNode)((YamlSequenceNode)template["spec"]["containers"])[0];
+            Assert.Equal($"ghcr.io/OWNER/{repository}:latest", container["image"].ToString());
+            // Start-up (migrations, model loading) gets its own probe; Prometheus finds the pod by its annotations.
+            Assert.Equal("/alive", container["startupProbe"]["httpGet"]["path"].ToString());
+            Assert.True(int.Parse(container["startupProbe"]["failureThreshold"].ToString(), System.Globalization.CultureInfo.InvariantCulture) * 5 >= 120);
+            Assert.Equal("/metrics", template["metadata"]["annotations"]["prometheus.io/path"].ToString());
+            var environment = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString(), e => e["value"].ToString());
+            Assert.Equal("true", environment["Messaging__QuorumQueues"]);
+        }
+
+        var hpa = Assert.Single(resources, r => r["kind"].ToString() == "HorizontalPodAutoscaler");
+        Assert.Equal("inference", hpa["spec"]["scaleTargetRef"]["name"].ToString());
+        var pdb = Assert.Single(resources, r => r["kind"].ToString() == "PodDisruptionBudget");
+        Assert.Equal("inference", pdb["spec"]["selector"]["matchLabels"]["app"].ToString());
+        Assert.True(int.Parse(pdb["spec"]["minAvailable"].ToString(), System.Globalization.CultureInfo.InvariantCulture) <
+                    int.Parse(hpa["spec"]["minReplicas"].ToString(), System.Globalization.CultureInfo.InvariantCulture), "a PDB at minReplicas would block every drain");
+    }
+
+    [Fact]
+    public async Task Container_images_run_as_non_root_on_chiseled_bases_except_training_which_needs_libgomp()
+    {
+        foreach (var service in Services)
+        {
+            var project = $"services/{char.ToUpperInvariant(service[0])}{service[1..]}";
+            var baseImage = await MsBuildPropertyAsync(project, "ContainerBaseImage");
+            Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", baseImage);
+            if (service == "training") Assert.DoesNotContain("chiseled", baseImage);
+            else Assert.Contains("chiseled", baseImage);
+            Assert.Equal("app", await MsBuildPropertyAsync(project, "ContainerUser"));
+        }
+    }
+
+    private static async Task<string> MsBuildPropertyAsync(string project, string property)
+    {
+        var (exitCode, output) = await Tool.RunAsync("/usr/bin/env", "dotnet", "msbuild", project, $"-getProperty:{property}", "-p:Configuration=Release");
+        Assert.True(exitCode == 0, output);
+        return output.Trim();
+    }
+
+    private static int LaunchProfilePort(string service)
+    {
+        var settings = JsonNode.Parse(RepositoryFiles.Read($"services/{char.ToUpperInvariant(service[0])}{service[1..]}/Properties/launchSettings.json"))!;
+        var url = settings["profiles"]!.AsObject().Select(p => (string?)p.Value!["applicationUrl"]).First(u => u is not null)!;
+        return new Uri(url.Split(';')[0]).Port;
+    }
+
+    private static YamlMappingNode Yaml(string relative)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(RepositoryFiles.Read(relative)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    /// <summary>The AppHost's resources (name and kind) and each one's references, read from its C# source.</summary>
+    private sealed partial record AppHostModel(IReadOnlyList<AppHostModel.Entry> Resources)
+    {
+        public sealed record Entry(string Name, string Kind, List<string> References);
+
+        public Entry Resource(string name) => Resources.Single(r => r.Name == name);
+
+        public static AppHostModel Read()
+        {
+            var source = string.Concat(RepositoryFiles.Under("AppHost", ".cs").Select(File.ReadAllText));
+            source = LineComment().Replace(source, "");
+            var byVariable = new Dictionary<string, Entry>();
+            var entries = new List<Entry>();
+            foreach (var statement in source.Split(';'))
+            {
+                Entry? subject = null;
+                var added = Addition().Match(statement);
+                if (added.Success)
+                {
+                    var kind = added.Groups["method"].Value switch
+                    {
+                        "AddProject" => "project",
+                        "AddDatabase" => "database",
+                        _ => "infrastructure",
+                    };
+                    subject = new Entry(added.Groups["name"].Value, kind, []);
+                    entries.Add(subject);
+                    var assigned = Assignment().Match(statement);
+                    if (assigned.Success) byVariable[assigned.Groups[1].Value] = subject;
+                }
+                else if (Receiver().Match(statement) is { Success: true } receiver && byVariable.TryGetValue(receiver.Groups[1].Value, out var known))
+                {
+                    subject = known;
+                }
+
+                if (subject is null) continue;
+                foreach (Match reference in Reference().Matches(statement))
+                    if (byVariable.TryGetValue(reference.Groups[1].Value, out var target)) subject.References.Add(target.Name);
+            }
+
+            Assert.NotEmpty(entries);
+            return new AppHostModel(entries);
+        }
+
+        [GeneratedRegex(@"//[^\n]*")]
+        private static partial Regex LineComment();
+
+        [GeneratedRegex(@"\.(?<method>Add(?:Project|RabbitMQ|Postgres|Database|Executable|Container))\s*(?:<[^>]+>)?\s*\(\s*""(?<name>[a-z0-9-]+)""")]
+        private static partial Regex Addition();
+
+        [GeneratedRegex(@"^\s*var\s+(\w+)\s*=")]
+        private static partial Regex Assignment();
+
+        [GeneratedRegex(@"^\s*(\w+)\s*\.")]
+        private static partial Regex Receiver();
+
+        [GeneratedRegex(@"\.WithReference\(\s*(\w+)\s*[,)]")]
+        private static partial Regex Reference();
+    }
+}
