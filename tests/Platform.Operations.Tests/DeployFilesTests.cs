@@ -117,6 +117,50 @@ public sealed partial class DeployFilesTests
         }
     }
 
+    [Fact]
+    public void Ci_runs_the_test_command_and_the_quality_gate_and_pushes_images_and_deploys_only_after_them()
+    {
+        var jobs = (YamlMappingNode)Yaml(".github/workflows/ci.yml")["jobs"];
+        string Runs(string job) => string.Join("\n", ((YamlSequenceNode)jobs[job]["steps"]).Cast<YamlMappingNode>()
+            .Where(s => s.Children.ContainsKey("run")).Select(s => s["run"].ToString()));
+        IEnumerable<string> Needs(string job) => ((YamlSequenceNode)jobs[job]["needs"]).Select(n => n.ToString());
+
+        Assert.Contains("bash deploy/local/test.sh", Runs("test"));
+        Assert.Contains("deploy/quality/gate.py", Runs("quality-gate"));
+        Assert.Contains("tests/Platform.AppHost.Tests", Runs("apphost-test"));
+        Assert.Contains("-t:PublishContainer", Runs("images"));
+        Assert.Equal(["apphost-test", "quality-gate", "test"], Needs("images").Order());
+        Assert.Contains("refs/heads/main", jobs["images"]["if"].ToString());
+        Assert.Equal(["images"], Needs("deploy"));
+        Assert.Equal("./.github/workflows/deploy.yml", jobs["deploy"]["uses"].ToString());
+        Assert.Contains("kubectl apply -k deploy/k8s", RepositoryFiles.Read(".github/workflows/deploy.yml"));
+    }
+
+    [Fact]
+    public async Task Quality_gate_passes_a_metric_within_its_threshold_and_fails_the_run_on_one_outside()
+    {
+        var cli = RepositoryFiles.PathOf("tools/Platform.Cli/bin/Release/net10.0/platform.dll");
+        Assert.True(File.Exists(cli), $"{cli} is missing: build tools/Platform.Cli -c Release (deploy/local/test.sh builds it).");
+        var repository = JsonNode.Parse(RepositoryFiles.Read("deploy/quality/thresholds.json"))!["datasets"]!.AsArray();
+        var iris = repository.Single(d => (string?)d!["name"] == "iris")!.DeepClone();
+        iris["max"] = new JsonObject { ["log_loss"] = 0.0 }; // no model reaches a log-loss of 0
+        var thresholds = Path.Combine(Path.GetTempPath(), $"thresholds-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(thresholds, new JsonObject { ["datasets"] = new JsonArray(iris) }.ToJsonString());
+        try
+        {
+            var (exitCode, output) = await Tool.RunAsync("/usr/bin/python3", "deploy/quality/gate.py", "--thresholds", thresholds,
+                "--data", Path.GetDirectoryName(Platform.Tests.SharedData.PathOf("iris.csv"))!, "--cli", $"dotnet {cli}");
+            Assert.True(exitCode == 1, output);
+            Assert.Matches(@"ok +iris: macro_accuracy = \d\.\d{4}", output);
+            Assert.Matches(@"FAIL iris: log_loss = 0\.\d+ .*required <= 0", output);
+            Assert.Contains("1 failure(s)", output);
+        }
+        finally
+        {
+            File.Delete(thresholds);
+        }
+    }
+
     private static async Task<string> MsBuildPropertyAsync(string project, string property)
     {
         var (exitCode, output) = await Tool.RunAsync("/usr/bin/env", "dotnet", "msbuild", project, $"-getProperty:{property}", "-p:Configuration=Release");

@@ -147,8 +147,11 @@ public sealed partial class PrometheusTests(EmbeddedPlatform platform)
     /// <summary>MassTransit's instrument names, read from its assembly (UTF-16 string literals).</summary>
     private static HashSet<string> MassTransitInstruments()
     {
-        var text = Encoding.Unicode.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "MassTransit.dll")));
-        return MassTransitName().Matches(text).Select(m => m.Value.Replace('.', '_')).ToHashSet();
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "MassTransit.dll"));
+        // A literal may start at an odd or an even offset: decode both ways.
+        return new[] { Encoding.Unicode.GetString(bytes), Encoding.Unicode.GetString(bytes, 1, bytes.Length - 1) }
+            .SelectMany(text => MassTransitName().Matches(text).Select(m => m.Value.Replace('.', '_')))
+            .ToHashSet();
     }
 
     [GeneratedRegex(@"(?:Create\w*(?:Counter|Histogram|Gauge)(?:<\w+>)?\(\s*|AddView\()""(platform\.[a-z0-9_.]+)""")]
