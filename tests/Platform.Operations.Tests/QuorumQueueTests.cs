@@ -52,7 +52,7 @@ public sealed class QuorumQueueTests
         try
         {
             var health = host.Services.GetRequiredService<HealthCheckService>();
-            await Eventually.UntilAsync(async () => (await health.CheckHealthAsync(c => c.Name == "masstransit-bus")).Status == HealthStatus.Healthy,
+            await Eventually.HoldsAsync(async () => (await health.CheckHealthAsync(c => c.Name == "masstransit-bus")).Status == HealthStatus.Healthy,
                 TimeSpan.FromSeconds(60), "the bus, with both endpoints, to be healthy");
 
             var factory = new ConnectionFactory { Uri = new Uri(rabbitUri!) };
