@@ -22,7 +22,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--thresholds", default=os.path.join(ROOT, "deploy", "quality", "thresholds.json"))
-    parser.add_argument("--data", default=os.environ.get("PLATFORM_SHARED_DATA") or os.path.join(ROOT, "..", "shared", "data"))
+    parser.add_argument("--data", default=os.environ.get("PLATFORM_SHARED_DATA") or next(
+        (d for d in (os.path.join(ROOT, "data"), os.path.join(ROOT, "..", "shared", "data")) if os.path.isdir(d)), os.path.join(ROOT, "data")))
     parser.add_argument("--cli", default="dotnet " + os.path.join(ROOT, "tools", "Platform.Cli", "bin", "Release", "net10.0", "platform.dll"))
     parser.add_argument("--only", nargs="*", default=None, help="dataset names to check (default: all)")
     parser.add_argument("--out", default=None, help="folder for the runs' outputs")

@@ -61,10 +61,13 @@ public sealed class PrometheusServer : IAsyncDisposable
     public async Task<JsonObject> GetAsync(string path) => (await Api.GetFromJsonAsync<JsonObject>(path))!;
 
     public Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        Eventually.HoldsAsync(condition, timeout, what, () => _process.HasExited, () =>
-        {
-            lock (_output) return $"Prometheus {(_process.HasExited ? "exited" : "still runs")}; its output:\n{_output.ToString()[^Math.Min(4000, _output.Length)..]}";
-        });
+        Eventually.HoldsAsync(async () => _process.HasExited ? throw new InvalidOperationException($"Prometheus exited waiting for {what}:\n{Tail()}") : await condition(),
+            timeout, () => $"{what}; Prometheus's output:\n{Tail()}");
+
+    private string Tail()
+    {
+        lock (_output) return _output.ToString()[^Math.Min(4000, _output.Length)..];
+    }
 
     private void Append(string? line)
     {

@@ -69,8 +69,10 @@ public sealed class StandaloneProcess : IAsyncDisposable
 
     /// <summary>Waits for <paramref name="condition"/> while the process lives; a timeout shows the process's last output.</summary>
     public Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        Eventually.HoldsAsync(condition, timeout, what, () => _process.HasExited,
-            () => $"The embedded default {(_process.HasExited ? "exited" : "still runs")}; its last output:\n{Output()[^Math.Min(4000, Output().Length)..]}");
+        Eventually.HoldsAsync(async () => _process.HasExited ? throw new InvalidOperationException($"The embedded default exited waiting for {what}:\n{Tail()}") : await condition(),
+            timeout, () => $"{what}; the embedded default's last output:\n{Tail()}");
+
+    private string Tail() => Output()[^Math.Min(4000, Output().Length)..];
 
     public string Output()
     {
