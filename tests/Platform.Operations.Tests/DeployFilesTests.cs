@@ -34,42 +34,6 @@ public sealed partial class DeployFilesTests
     }
 
     [Fact]
-    public void Compose_names_the_same_services_ports_and_environment_as_the_AppHost()
-    {
-        var appHost = AppHostModel.Read();
-        var compose = Yaml("deploy/compose/compose.yaml");
-        var services = (YamlMappingNode)compose["services"];
-        var names = services.Children.Keys.Select(k => k.ToString()).ToHashSet();
-
-        // Every AppHost resource but the databases (which live inside the postgres service) is a compose service.
-        Assert.All(appHost.Resources.Where(r => r.Kind != "database"), r => Assert.Contains(r.Name, names));
-        Assert.Equal(Services.Order(), appHost.Resources.Where(r => r.Kind == "project").Select(r => r.Name).Order());
-        var init = RepositoryFiles.Read("deploy/compose/postgres/init.sql");
-        Assert.All(appHost.Resources.Where(r => r.Kind == "database"), db => Assert.Contains($"CREATE DATABASE {db.Name};", init));
-
-        foreach (var project in appHost.Resources.Where(r => r.Kind == "project"))
-        {
-            var service = (YamlMappingNode)services[project.Name];
-            var environment = ((YamlMappingNode)service["environment"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
-            // Aspire's references as environment: a connection string per database or broker, an endpoint per service.
-            foreach (var reference in project.References.Select(appHost.Resource))
-            {
-                var key = reference.Kind == "project" ? $"services__{reference.Name}__http__0" : $"ConnectionStrings__{reference.Name}";
-                Assert.True(environment.ContainsKey(key), $"compose service {project.Name} lacks {key} (the AppHost references {reference.Name})");
-            }
-
-            var expected = project.References.Select(appHost.Resource)
-                .Select(r => r.Kind == "project" ? $"services__{r.Name}__http__0" : $"ConnectionStrings__{r.Name}").ToHashSet();
-            var extra = environment.Keys.Where(k => (k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("services__", StringComparison.Ordinal)) && !expected.Contains(k));
-            Assert.Empty(extra);
-
-            // The host port is the launch profile's, which the AppHost gives the project.
-            var ports = ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()).ToList();
-            Assert.Contains($"{LaunchProfilePort(project.Name)}:8080", ports);
-        }
-    }
-
-    [Fact]
     public async Task Kustomize_renders_every_deployment_with_the_overridden_image_of_its_published_container_repository()
     {
         var (exitCode, output) = await Tool.RunAsync("/usr/bin/kubectl", "kustomize", "deploy/k8s");
@@ -180,65 +144,5 @@ public sealed partial class DeployFilesTests
         var stream = new YamlStream();
         stream.Load(new StringReader(RepositoryFiles.Read(relative)));
         return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
-
-    /// <summary>The AppHost's resources (name and kind) and each one's references, read from its C# source.</summary>
-    private sealed partial record AppHostModel(IReadOnlyList<AppHostModel.Entry> Resources)
-    {
-        public sealed record Entry(string Name, string Kind, List<string> References);
-
-        public Entry Resource(string name) => Resources.Single(r => r.Name == name);
-
-        public static AppHostModel Read()
-        {
-            var source = string.Concat(RepositoryFiles.Under("AppHost", ".cs").Select(File.ReadAllText));
-            source = LineComment().Replace(source, "");
-            var byVariable = new Dictionary<string, Entry>();
-            var entries = new List<Entry>();
-            foreach (var statement in source.Split(';'))
-            {
-                Entry? subject = null;
-                var added = Addition().Match(statement);
-                if (added.Success)
-                {
-                    var kind = added.Groups["method"].Value switch
-                    {
-                        "AddProject" => "project",
-                        "AddDatabase" => "database",
-                        _ => "infrastructure",
-                    };
-                    subject = new Entry(added.Groups["name"].Value, kind, []);
-                    entries.Add(subject);
-                    var assigned = Assignment().Match(statement);
-                    if (assigned.Success) byVariable[assigned.Groups[1].Value] = subject;
-                }
-                else if (Receiver().Match(statement) is { Success: true } receiver && byVariable.TryGetValue(receiver.Groups[1].Value, out var known))
-                {
-                    subject = known;
-                }
-
-                if (subject is null) continue;
-                foreach (Match reference in Reference().Matches(statement))
-                    if (byVariable.TryGetValue(reference.Groups[1].Value, out var target)) subject.References.Add(target.Name);
-            }
-
-            Assert.NotEmpty(entries);
-            return new AppHostModel(entries);
-        }
-
-        [GeneratedRegex(@"//[^\n]*")]
-        private static partial Regex LineComment();
-
-        [GeneratedRegex(@"\.(?<method>Add(?:Project|RabbitMQ|Postgres|Database|Executable|Container))\s*(?:<[^>]+>)?\s*\(\s*""(?<name>[a-z0-9-]+)""")]
-        private static partial Regex Addition();
-
-        [GeneratedRegex(@"^\s*var\s+(\w+)\s*=")]
-        private static partial Regex Assignment();
-
-        [GeneratedRegex(@"^\s*(\w+)\s*\.")]
-        private static partial Regex Receiver();
-
-        [GeneratedRegex(@"\.WithReference\(\s*(\w+)\s*[,)]")]
-        private static partial Regex Reference();
     }
 }
