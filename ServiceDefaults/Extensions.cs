@@ -43,6 +43,7 @@ public static class Extensions
         builder.Services.AddPlatformRequestLimits();
         // Bodies bound from JSON nest no deeper than this: a deeply nested document is a 400, not a stack-deep walk.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth);
+        builder.AddPrometheusMetrics();
         return builder;
     }
 
@@ -103,9 +104,10 @@ public static class Extensions
             .AllowAnonymous();
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        app.MapPrometheusMetrics();
         return app;
     }
 
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
 }

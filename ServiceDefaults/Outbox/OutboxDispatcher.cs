@@ -36,7 +36,22 @@ internal sealed class OutboxDispatcher<TContext>(
                 logger.LogWarning(ex, "Outbox dispatch of {Context} failed; retrying", typeof(TContext).Name);
             }
 
+            await MeasureBacklogAsync(stoppingToken);
+
             await signal.WaitAsync(PollInterval, stoppingToken);
+        }
+    }
+
+    private async Task MeasureBacklogAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await OutboxBacklog.MeasureAsync(scope.ServiceProvider.GetRequiredService<TContext>(), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Measuring the outbox backlog of {Context} failed", typeof(TContext).Name);
         }
     }
 

@@ -80,9 +80,12 @@ if ! flock -n 9; then
   flock -w 3600 9 || fail_before_tests "gave up waiting for the other test run"
 fi
 
-# 1. Packages. The tests call /usr/bin/python3 with onnx/numpy/scipy (Debian's, not pip's). The
-# infrastructure's own packages are installed in the same apt-get call to pay for one update only.
-TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy chromium)
+# 1. Packages. The tests call /usr/bin/python3 with onnx/numpy/scipy (Debian's, not pip's), the AppHost test Chromium; the operations tests
+# run prometheus/promtool, amtool and `kubectl kustomize` on deploy/. The infrastructure's own packages are
+# installed in the same apt-get call to pay for one update only.
+TEST_PACKAGES=(python3-onnx python3-scipy python3-numpy chromium prometheus prometheus-alertmanager)
+# Debian's kubectl (kubernetes-client) only where no other kubectl is installed: it would conflict with, e.g., Google Cloud's.
+command -v kubectl >/dev/null 2>&1 || TEST_PACKAGES+=(kubernetes-client)
 # shellcheck disable=SC2207 # one package name per line
 INFRA_PACKAGES=($(bash "$INFRA" packages))
 apt_install_missing "${TEST_PACKAGES[@]}" "${INFRA_PACKAGES[@]}" 9>&- ||

@@ -18,6 +18,8 @@ public sealed class DriftMetrics
     private readonly Counter<long> _events;
     private readonly Counter<long> _feedback;
     private readonly Counter<long> _unattributed;
+    private readonly Counter<long> _suppressed;
+    private readonly ConcurrentDictionary<(string Model, string Metric), double> _holdout = new();
 
     public DriftMetrics() : this(Microsoft.Extensions.Hosting.PlatformTelemetry.Meter) { }
 
@@ -29,6 +31,7 @@ public sealed class DriftMetrics
             description: "Feedback items by outcome (accepted, replaced, duplicate, wrong_type, pending, unknown; submitted and rejected count labelled rows sent to Ingestion)");
         _unattributed = meter.CreateCounter<long>("platform.monitoring.rows.unattributed",
             description: "Logged predictions of a version that is not the production one, even after asking the Registry (tags model, version)");
+        _suppressed = meter.CreateCounter<long>("platform.monitoring.drift_suppressed", description: "Drifted windows the storm guard kept from raising DriftDetected (tag kind)");
         meter.CreateObservableGauge("platform.monitoring.feature_drift_score",
             () => _features.Select(f => Measure(f.Value.Statistic, f.Key)),
             description: "Latest window's test statistic per feature (KS D, or chi-square X²)");
@@ -44,6 +47,9 @@ public sealed class DriftMetrics
         meter.CreateObservableGauge("platform.monitoring.live_quality",
             () => _quality.Select(q => new Measurement<double>(q.Value, new("model", q.Key.Model), new("metric", q.Key.Metric))),
             description: "Latest quality window's live metric (rmse or accuracy) on feedback");
+        meter.CreateObservableGauge("platform.monitoring.holdout_quality",
+            () => _holdout.Select(q => new Measurement<double>(q.Value, new("model", q.Key.Model), new("metric", q.Key.Metric))),
+            description: "The served version's holdout value of the live quality metric, the baseline live_quality is compared with");
         meter.CreateObservableGauge("platform.monitoring.mean_confidence",
             () => _confidence.Select(c => new Measurement<double>(c.Value, new KeyValuePair<string, object?>("model", c.Key))),
             description: "Latest data window's mean top-class probability (classifiers)");
@@ -59,10 +65,11 @@ public sealed class DriftMetrics
         if (meanConfidence is { } confidence) _confidence[model] = confidence;
     }
 
-    public void QualityWindow(string model, string metric, double live)
+    public void QualityWindow(string model, string metric, double live, double? holdout = null)
     {
         _windows.Add(1, new("model", model), new("kind", "concept"));
         _quality[(model, metric)] = live;
+        if (holdout is { } baseline) _holdout[(model, metric)] = baseline;
     }
 
     public void EventPublished(string model, string kind) => _events.Add(1, new("model", model), new("kind", kind));
@@ -71,6 +78,14 @@ public sealed class DriftMetrics
     {
         if (count > 0) _feedback.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    /// <summary>Counts a drifted window's outcome: the event it published, or the storm guard holding it back.</summary>
+    public void Decided(Model.WindowReport window)
+    {
+        if (window.EventPublished) EventPublished(window.ModelName, window.Kind);
+        else if (window.DatasetDrift) _suppressed.Add(1, new("model", window.ModelName), new("kind", window.Kind));
+    }
+
 
     public void Unattributed(string model, int version, int rows) => _unattributed.Add(rows, new("model", model), new("version", version));
 

@@ -139,7 +139,7 @@ public sealed class DriftMonitor(
         db.WindowRows.RemoveRange(rows);
         await db.SaveChangesAsync(cancellationToken);
         metrics.DataWindow(reference.ModelName, report, window.MeanConfidence);
-        if (window.EventPublished) metrics.EventPublished(window.ModelName, window.Kind);
+        metrics.Decided(window);
         return full;
     }
 

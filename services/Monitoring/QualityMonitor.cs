@@ -71,8 +71,8 @@ public sealed class QualityMonitor(
         await alarm.RecordAsync(reference, window, w => new DriftDetected(w.Id, w.ModelName, w.Version, w.DriftedShare, w.Threshold, [],
             w.Rows, w.WindowFrom, w.WindowTo, w.CreatedAt, DriftKinds.Concept), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        if (!double.IsNaN(live)) metrics.QualityWindow(reference.ModelName, metric, live);
-        if (window.EventPublished) metrics.EventPublished(window.ModelName, window.Kind);
+        if (!double.IsNaN(live)) metrics.QualityWindow(reference.ModelName, metric, live, holdout);
+        metrics.Decided(window);
 
         activity?.SetTag("platform.decision", window.Decision);
         logger.LogInformation("{Model} v{Version}: quality window of {Rows} rows, live {Metric} {Live:G4} against holdout {Holdout:G4}: {Decision}",

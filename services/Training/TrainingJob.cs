@@ -102,6 +102,7 @@ public sealed class TrainingJob(
             await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Json), cancellationToken);
             db.AddOutboxMessage(ToEvent(run, request.Dataset, result, champion));
             await db.SaveChangesAsync(cancellationToken);
+            TrainingMetrics.Finished(run);
             logger.LogInformation("Run {RunId} trained {Model} with {Trainer}: {Metric} = {Value:F4}",
                 run.Id, run.ModelName, run.Trainer, result.PrimaryMetric, result.HoldoutMetrics[result.PrimaryMetric]);
             return run;
@@ -117,6 +118,7 @@ public sealed class TrainingJob(
             run.DurationSeconds = (run.FinishedAt.Value - run.StartedAt).TotalSeconds;
             db.AddOutboxMessage(new TrainingFailed(run.Id, run.ModelName, run.DatasetName, run.DatasetVersion, run.Trigger, ex.Message, run.FinishedAt.Value));
             await db.SaveChangesAsync(CancellationToken.None);
+            TrainingMetrics.Finished(run);
             return run;
         }
         finally

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Platform.Tests;
+
+/// <summary>
+/// The embedded default as a user runs it: <c>Platform.Standalone.dll</c> (copied beside the test binaries by a
+/// project reference) as its own process on a loopback port, with its own data folder, its output kept for failure
+/// messages. <see cref="UntilAsync"/> waits for a condition while the process lives.
+/// </summary>
+public sealed class StandaloneProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly Process _process;
+
+    public string DataPath { get; }
+    public Uri BaseAddress { get; }
+
+    private StandaloneProcess(Process process, string dataPath, Uri baseAddress)
+    {
+        _process = process;
+        DataPath = dataPath;
+        BaseAddress = baseAddress;
+    }
+
+    /// <param name="arguments">Configuration as command-line pairs (<c>--Monitoring:WindowRows</c>, <c>200</c>, ...).</param>
+    public static async Task<StandaloneProcess> StartAsync(IEnumerable<string> arguments, TimeSpan? healthTimeout = null)
+    {
+        var port = LoopbackPorts.Free();
+        var dataPath = Path.Combine(Path.GetTempPath(), "platform-embedded-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Directory.CreateDirectory(dataPath).FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Platform.Standalone.dll"), "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", dataPath })
+            start.ArgumentList.Add(argument);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+
+        var standalone = new StandaloneProcess(Process.Start(start)!, dataPath, new Uri($"http://127.0.0.1:{port}/"));
+        standalone._process.OutputDataReceived += (_, e) => standalone.Append(e.Data);
+        standalone._process.ErrorDataReceived += (_, e) => standalone.Append(e.Data);
+        standalone._process.BeginOutputReadLine();
+        standalone._process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = standalone.BaseAddress };
+        await standalone.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await probe.GetAsync("health")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, healthTimeout ?? TimeSpan.FromMinutes(1), "the embedded default to answer /health");
+        return standalone;
+    }
+
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return http;
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> while the process lives; a timeout shows the process's last output.</summary>
+    public Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Eventually.HoldsAsync(async () => _process.HasExited ? throw new InvalidOperationException($"The embedded default exited waiting for {what}:\n{Tail()}") : await condition(),
+            timeout, () => $"{what}; the embedded default's last output:\n{Tail()}");
+
+    private string Tail() => Output()[^Math.Min(4000, Output().Length)..];
+
+    public string Output()
+    {
+        lock (_output) return _output.ToString();
+    }
+
+    private void Append(string? line)
+    {
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold a file a moment after the process ended; the folder is under the temp path.
+        }
+    }
+}
