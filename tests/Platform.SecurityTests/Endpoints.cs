@@ -64,6 +64,8 @@ public static class Endpoints
         new("all", "GET /health", "health", [], 200),
         new("all", "GET /alive", "alive", [], 200),
         new("all", "GET /openapi/v1.json", "openapi/v1.json", [], 200),
+        // Operational counters for Prometheus: open like /health unless Metrics:Prometheus:RequiredRole is set.
+        new("all", "GET /metrics", "metrics", [], 200),
 
         // A CSV without the target column: validated and rejected (400), so nothing is stored or trained.
         new("ingestion", "POST /datasets/{name}", "datasets/matrix?target=missing&task=regression", [Producer], 400, BodyKind.Csv, "x,y\n1,2\n"),
@@ -104,5 +106,8 @@ public static class Endpoints
         // A prediction id nobody logged: stored, joined never (202).
         new("monitoring", "POST /feedback", "feedback", [Labeler, Consumer], 202, BodyKind.Json,
             $$"""{"feedback":[{"predictionId":"{{Guid.NewGuid()}}","actual":1.5}]}"""),
+        new("monitoring", "GET /feedback/submissions", "feedback/submissions?model=diabetes", [Reader], 200),
+        // A submission nobody made: past the key check, then not found.
+        new("monitoring", "GET /feedback/submissions/{id}", $"feedback/submissions/{Guid.NewGuid()}", [Reader], 404),
     ];
 }
