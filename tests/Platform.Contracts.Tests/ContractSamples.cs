@@ -28,6 +28,14 @@ public static class ContractSamples
         yield return new DatasetUploaded(Guid.NewGuid(), "diabetes", 3, Sha, 353, "target", TaskNames.Regression, Columns, Content, At);
         yield return new SubmitDataset(Guid.NewGuid(), "diabetes", "target", TaskNames.Regression, "age,target\n0.05,151\n", null);
         yield return new SubmitDataset(Guid.NewGuid(), "diabetes", null, null, null, Content, Append: true, NewSchema: false);
+        // Monitoring's labelled live rows: appended through the front door with their lineage.
+        var lineage = new DatasetLineage("feedback-submission/0193a4f0-6d2e-7a10-8c4b-5e6f70819203", 250, At.AddMinutes(-30), At);
+        yield return lineage;
+        yield return new DatasetLineage("producer-batch-17", 1000);
+        yield return new SubmitDataset(Guid.NewGuid(), "diabetes", null, null, "age,target\n0.05,151\n", null, Append: true,
+            Source: DatasetSources.Feedback, Lineage: lineage);
+        yield return new DatasetUploaded(Guid.NewGuid(), "diabetes", 4, Sha, 250, "target", TaskNames.Regression, Columns, Content, At,
+            Source: DatasetSources.Feedback, Lineage: lineage);
         yield return new DatasetAccepted(Guid.NewGuid(), "diabetes", 3, Sha, 353, true, 2, At);
         yield return new DatasetRejected(Guid.NewGuid(), "diabetes",
             [new RejectionReason("not-a-number", "Row 12, column 'bmi': 'n/a?' is not a number.", "bmi", 12, 13), new RejectionReason("missing-target", "No column 'target'.")],
@@ -36,6 +44,13 @@ public static class ContractSamples
             "sdca", Columns, null, "r2", true, Metrics, null, null, Artifact, Sha, 18_432, At);
         yield return new ModelTrained(Run, "iris", "iris", 1, Sha, Content, TriggerNames.Drift, TaskNames.Multiclass, "species",
             "lightgbm", Columns, ["setosa", "versicolor", "virginica"], "macro_accuracy", true, Metrics, 1, 0.93, Artifact, Sha, 18_432, At);
+        var gate = new GateHoldout("r2", "diabetes", 4, 800, 1000, "newest 200 rows of diabetes v4 (feedback), held out of training", 1,
+            [12.5, 3.1, 40.2], [15.0, 2.9, 61.7]);
+        yield return gate;
+        yield return new ModelTrained(Run, "diabetes", "diabetes", 4, Sha, Content, TriggerNames.Drift, TaskNames.Regression, "target",
+            "sdca", Columns, null, "r2", true, Metrics, 1, 0.41, Artifact, Sha, 18_432, At, Gate: gate);
+        yield return new RetrainAwaitingData("diabetes", Guid.NewGuid(), 250, 1000, false, At);
+        yield return new RetrainAwaitingData("diabetes", Guid.NewGuid(), 1000, 1000, true, At.AddMinutes(10));
         yield return new ModelPromoted("diabetes", 2, 1, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 3, Content, "r2", 0.456,
             "beats the champion", At, Metrics);
         yield return new ModelPromoted("diabetes", 1, null, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 1, Content, "r2", 0.41,

@@ -29,7 +29,7 @@ public sealed class ReconciliationTests(PlatformFixture fixture, ITestOutputHelp
         using var inference = hosts.Client("inference");
 
         await ingestion.UploadDatasetAsync(model, "diabetes_train.csv", "target=target&task=regression");
-        var trained = await observer.WaitForAsync<ModelTrained>(t => t.ModelName == model, Slow);
+        await observer.WaitForAsync<ModelTrained>(t => t.ModelName == model, Slow);
         await observer.WaitForAsync<ModelPromoted>(p => p.ModelName == model && p.Version == 1, Slow);
 
         var replicaSettings = new Dictionary<string, string?>
@@ -48,13 +48,10 @@ public sealed class ReconciliationTests(PlatformFixture fixture, ITestOutputHelp
         await servingReplica.StopBusAsync();
         await monitoringReplica.StopBusAsync();
 
-        // v2: the same artifact registered again by a better run, promoted by the gate (or by hand if the gate keeps v1).
-        var better = trained.HoldoutMetrics.ToDictionary(m => m.Key, m => m.Value);
-        better[trained.PrimaryMetric] += 0.05;
-        await observer.Publisher.Publish(trained with
-        {
-            RunId = Guid.NewGuid(), HoldoutMetrics = better, ChampionVersion = 1, ChampionHoldoutMetric = trained.HoldoutMetrics[trained.PrimaryMetric],
-        });
+        // v2: a real retrain (the Registry confirms every run with Training, so a forged ModelTrained is refused);
+        // promoted by the gate, or by hand if the gate keeps v1.
+        using var training = hosts.Client("training");
+        (await training.PostAsJsonAsync($"models/{model}/retrain", new { reason = "test" })).EnsureSuccessStatusCode();
         await Eventually.HoldsAsync(() => observer.All<ModelPromoted>().Any(p => p.ModelName == model && p.Version == 2)
             || observer.All<ModelRejected>().Any(r => r.ModelName == model && r.Version == 2), Slow, "the Registry to decide on v2");
         if (!observer.All<ModelPromoted>().Any(p => p.ModelName == model && p.Version == 2))
