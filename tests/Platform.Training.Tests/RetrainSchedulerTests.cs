@@ -33,7 +33,7 @@ public sealed class RetrainSchedulerTests
         await host.Harness.Bus.Publish(new DriftDetected(report, TrainingHost.Model, 1, 0.5, 0.3, [], 1000, t0.AddMinutes(5), t0.AddMinutes(6), t0.AddMinutes(6)));
         var wait = await Eventually.ValueAsync(() => host.QueryAsync(db => db.RetrainWaits.FirstOrDefaultAsync(w => w.Id == report)), Slow, () => "the wait");
         Assert.Equal((RetrainWaitStatus.Awaiting, 0, 500, 600), (wait.Status, wait.HaveRows, wait.NeededRows, wait.BaseRows));
-        Assert.True(await host.Harness.Published.Any<RetrainAwaitingData>(m => m.Context.Message.ReportId == report && m.Context.Message.HaveRows == 0));
+        await Eventually.HoldsAsync(() => host.Harness.Published.Any<RetrainAwaitingData>(m => m.Context.Message.ReportId == report && m.Context.Message.HaveRows == 0), Slow, "RetrainAwaitingData with 0 rows");
 
         // v3: 300 rows of the changed world: 300 of 500.
         var changed = TrainingHost.World(300, 3, -2, 1, true) + TrainingHost.World(300, 3, -2, 2, false) + TrainingHost.World(300, -3, 2, 3, false);
@@ -52,7 +52,7 @@ public sealed class RetrainSchedulerTests
         Assert.Equal((600, 1080, 1200), (data.RowFrom, data.GateFrom, data.RowTo));
         Assert.Equal([new VersionRows(3, DatasetSources.Feedback, 600, 900), new VersionRows(4, DatasetSources.Feedback, 900, 1200)], data.Versions);
         Assert.Equal(RetrainWaitStatus.Started, (await host.QueryAsync(db => db.RetrainWaits.SingleAsync(w => w.Id == report))).Status);
-        Assert.True(await host.Harness.Published.Any<RetrainAwaitingData>(m => m.Context.Message.ReportId == report && m.Context.Message.Started));
+        await Eventually.HoldsAsync(() => host.Harness.Published.Any<RetrainAwaitingData>(m => m.Context.Message.ReportId == report && m.Context.Message.Started), Slow, "RetrainAwaitingData started");
 
         // The gate's rows are the newest, scored for both: the challenger knows the changed world, the champion does not.
         var trained = host.Harness.Published.Select<ModelTrained>().Select(m => m.Context.Message).Single(m => m.RunId == retrain.Id);
