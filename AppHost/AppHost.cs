@@ -5,26 +5,25 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = PlatformInfrastructure.Add(builder);
 var keys = PlatformKeys.Add(builder);
 
-IResourceBuilder<ProjectResource> Service<TProject>(string name, string? database) where TProject : IProjectMetadata, new()
+// filesSetting: the service's setting for the folder of its files, which go under the AppHost's data folder, not into
+// its project folder.
+IResourceBuilder<ProjectResource> Service<TProject>(string name, string? database, string? filesSetting = null) where TProject : IProjectMetadata, new()
 {
     var service = builder.AddProject<TProject>(name)
         .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMqReady)
-        // The services' files go under the AppHost's data folder, not into their project folders.
-        .WithEnvironment("Ingestion__StoragePath", Path.Combine(infrastructure.DataPath, "ingestion"))
-        .WithEnvironment("Training__ArtifactsPath", Path.Combine(infrastructure.DataPath, "training"))
-        .WithEnvironment("Registry__ArtifactsPath", Path.Combine(infrastructure.DataPath, "registry"))
         .WithHttpHealthCheck("/health");
+    if (filesSetting is not null) service.WithEnvironment(filesSetting, Path.Combine(infrastructure.DataPath, name));
     if (database is not null)
         service.WithReference(infrastructure.Database(database)).WaitFor(infrastructure.DatabaseReady(database));
     return keys.ConfigureOn(service);
 }
 
-var ingestion = Service<Projects.Platform_Ingestion>("ingestion", "ingestiondb");
-var registry = Service<Projects.Platform_Registry>("registry", "registrydb");
+var ingestion = Service<Projects.Platform_Ingestion>("ingestion", "ingestiondb", "Ingestion__StoragePath");
+var registry = Service<Projects.Platform_Registry>("registry", "registrydb", "Registry__ArtifactsPath");
 
 // Training reads datasets from Ingestion and asks the Registry for the champion; the Registry downloads
 // Training's artifacts. References only add service discovery, so the two may point at each other.
-var training = Service<Projects.Platform_Training>("training", "trainingdb")
+var training = Service<Projects.Platform_Training>("training", "trainingdb", "Training__ArtifactsPath")
     .WithReference(ingestion)
     .WithReference(registry);
 registry.WithReference(training);

@@ -18,6 +18,7 @@ public sealed class PlatformKeys
         var keys = new PlatformKeys();
         keys.Add(builder, "producer", "producer,reader");
         keys.Add(builder, "consumer", "consumer,labeler,reader");
+        keys.Add(builder, "labeler", "labeler,reader"); // a labelling tool: ground truth for predictions, nothing else
         keys.Add(builder, "operator", "producer,consumer,labeler,reader,operator");
         keys.ServiceKey = keys.Add(builder, "service", "reader,operator,producer");
         return keys;

@@ -11,10 +11,13 @@ public static class DashboardScreenshot
     /// <summary>Debian's chromium (deploy/local/test.sh installs it); PLATFORM_CHROMIUM names another Chromium-based browser.</summary>
     private static string Chromium => Environment.GetEnvironmentVariable("PLATFORM_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
 
-    /// <summary>Tall enough for the upload-to-swap trace's ~50 rows: the trace grid scrolls inside the page, so a full-page shot would not show more.</summary>
-    private const int ViewportHeight = 1900;
+    /// <summary>
+    /// The trace grid scrolls inside the page, so a full-page shot shows no more than the viewport: it is made tall
+    /// enough for every row of the trace (header, then about 32 pixels a span at this width).
+    /// </summary>
+    private static int ViewportHeight(int spans) => Math.Max(1200, 240 + 33 * spans);
 
-    public static async Task SaveTraceAsync(Uri login, Uri dashboard, string traceId, string expectedText, string file)
+    public static async Task SaveTraceAsync(Uri login, Uri dashboard, string traceId, int spans, string expectedText, string file)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -23,7 +26,7 @@ public static class DashboardScreenshot
             Headless = true,
             Args = ["--headless=new", "--no-sandbox"],
         });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = ViewportHeight } });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = ViewportHeight(spans) } });
         await page.GotoAsync(login.ToString()); // the browser token sets the dashboard's cookie
         await page.GotoAsync(new Uri(dashboard, $"traces/detail/{traceId}").ToString());
         await page.GetByText(expectedText).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });

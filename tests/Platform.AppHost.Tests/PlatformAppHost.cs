@@ -28,7 +28,7 @@ public sealed class PlatformAppHost : IAsyncDisposable
         DashboardLogin = dashboardLogin;
     }
 
-    /// <summary>The API key per id: producer, consumer, operator, service.</summary>
+    /// <summary>The API key per id: producer, consumer, labeler, operator, service.</summary>
     public IReadOnlyDictionary<string, string> Keys { get; }
 
     /// <summary>The key of the dashboard's telemetry API (<c>AppHost:DashboardApiKey</c>).</summary>
@@ -42,7 +42,7 @@ public sealed class PlatformAppHost : IAsyncDisposable
     public static async Task<PlatformAppHost> StartAsync(CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "platform-apphost-test-" + DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture));
-        var keys = new[] { "producer", "consumer", "operator", "service" }.ToDictionary(id => id, _ => NewSecret());
+        var keys = new[] { "producer", "consumer", "labeler", "operator", "service" }.ToDictionary(id => id, _ => NewSecret());
         var dashboardApiKey = NewSecret();
         string[] args =
         [
@@ -62,8 +62,12 @@ public sealed class PlatformAppHost : IAsyncDisposable
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, cancellationToken);
         // The resources' console logs reach the test's log under Platform.AppHost.Resources.<name>: keep their problems only.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Platform.AppHost.Resources", LogLevel.Warning));
-        Configure(builder, "training", ("Training__Trainers__0", "sdca"), ("Training__Trainers__1", "fasttree"));
-        Configure(builder, "monitoring", ("Monitoring__WindowRows", "200"), ("Monitoring__MinWindowRows", "50"));
+        // A drift retrain waits for 200 labelled rows newer than the drift (not 1,000); labelled rows go to Ingestion
+        // 100 at a time (not 250): the test's three shifted batches (267 rows) are enough for both.
+        Configure(builder, "training", ("Training__Trainers__0", "sdca"), ("Training__Trainers__1", "fasttree"),
+            ("Training__DataPolicy__MinNewRows", "200"));
+        Configure(builder, "monitoring", ("Monitoring__WindowRows", "200"), ("Monitoring__MinWindowRows", "50"),
+            ("Monitoring__LabelledBatchRows", "100"));
         Configure(builder, "inference", ("Inference__LogFlushInterval", "00:00:00.500"));
 
         var app = await builder.BuildAsync(cancellationToken);
