@@ -13,9 +13,10 @@ public static class DashboardScreenshot
 
     /// <summary>
     /// The trace grid scrolls inside the page, so a full-page shot shows no more than the viewport: it is made tall
-    /// enough for every row of the trace (header, then about 32 pixels a span at this width).
+    /// enough for every row of the trace (header, then about 33 pixels a span at this width, with room for a few
+    /// spans that arrive after the count).
     /// </summary>
-    private static int ViewportHeight(int spans) => Math.Max(1200, 240 + 33 * spans);
+    private static int ViewportHeight(int spans) => Math.Max(1200, 240 + 33 * (spans + 10));
 
     public static async Task SaveTraceAsync(Uri login, Uri dashboard, string traceId, int spans, string expectedText, string file)
     {
