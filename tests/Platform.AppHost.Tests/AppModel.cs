@@ -97,4 +97,8 @@ public static class Topology
         ["inference"] = (null, ["registry"]),
         ["monitoring"] = ("monitoringdb", ["ingestion", "registry"]),
     };
+
+    /// <summary>The model's projects that are platform services with a database of their own.</summary>
+    public static IEnumerable<ProjectResource> StatefulServices(AppModel model) =>
+        model.Projects.Where(p => Services.TryGetValue(p.Name, out var service) && service.Database is not null);
 }

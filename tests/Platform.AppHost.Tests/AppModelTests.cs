@@ -37,7 +37,7 @@ public sealed class AppModelTests
 
         // Nothing runs from the Debian packages in this mode (the executables left are Aspire's project rebuilders).
         Assert.DoesNotContain(model.Resources.OfType<ExecutableResource>(), e => e.WorkingDirectory == model.DataPath || e.Command == "bash");
-        foreach (var service in model.Projects.Where(p => Topology.Services[p.Name].Database is { } db))
+        foreach (var service in Topology.StatefulServices(model))
         {
             var database = Topology.Services[service.Name].Database!;
             Assert.Equal(WaitType.WaitUntilHealthy, AppModel.Waits(service)[database]);
@@ -89,7 +89,7 @@ public sealed class AppModelTests
         }
 
         // A service waits for the database server to be ready (every database created), and uses its own database.
-        foreach (var service in model.Projects.Where(p => Topology.Services[p.Name].Database is not null))
+        foreach (var service in Topology.StatefulServices(model))
         {
             Assert.Equal(WaitType.WaitUntilHealthy, AppModel.Waits(service)["postgres"]);
             Assert.Contains(Topology.Services[service.Name].Database!, AppModel.References(service));

@@ -105,7 +105,8 @@ public sealed partial class DeployShapesTests
             var waits = AppModel.Waits(project).Keys
                 .Select(name => model.Resources.Single(r => r.Name == name) is IResourceWithParent parent ? parent.Parent.Name : name)
                 .Distinct().Order().ToList();
-            var dependsOn = (YamlMappingNode)ComposeService(project.Name)["depends_on"];
+            var service = ComposeService(project.Name);
+            var dependsOn = service.Children.TryGetValue(new YamlScalarNode("depends_on"), out var node) ? (YamlMappingNode)node : new YamlMappingNode();
             var onAppHostResources = dependsOn.Children.Where(d => model.Resources.Any(r => r.Name == d.Key.ToString())).ToList();
             Assert.True(waits.SequenceEqual(onAppHostResources.Select(d => d.Key.ToString()).Order()),
                 $"{project.Name}: the AppHost waits for {string.Join(", ", waits)}; compose for {string.Join(", ", onAppHostResources.Select(d => d.Key))}.");
