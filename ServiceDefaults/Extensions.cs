@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Tracing;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -57,6 +58,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration("Telemetry:Tracing").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenTelemetry()
             // Under Aspire, OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (service.instance.id) name the resource the
             // dashboard matches telemetry to; AddService would override both. Elsewhere the application name is used.
@@ -73,7 +75,7 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(PlatformTelemetry.Name, "MassTransit")
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsProbe(context.Request.Path))
+                    options.Filter = context => !IsProbe(context.Request.Path) && PredictTraceSampling.ShouldRecord(context))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
 

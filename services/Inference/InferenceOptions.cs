@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Platform.Inference;
 
@@ -58,6 +59,23 @@ public sealed class InferenceOptions
 
     public TimeSpan LogFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Adaptive batching of concurrent single-row requests (<c>Inference:Batching</c>).</summary>
+    [ValidateObjectMembers]
+    public BatchingOptions Batching { get; set; } = new();
+
     /// <summary>This replica's name in logged predictions.</summary>
     public string Replica { get; set; } = Environment.MachineName;
+}
+
+/// <summary>
+/// Single-row requests for the same model version that arrive while its previous ONNX Runtime call is running are
+/// scored together in the next call (<see cref="Serving.RowCoalescer"/>); a lone request is never held back.
+/// </summary>
+public sealed class BatchingOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Most rows scored in one call; more waiting requests make the next call.</summary>
+    [Range(2, 4096)]
+    public int MaxRows { get; set; } = 64;
 }

@@ -32,6 +32,9 @@ public sealed class DriftMonitor(
         var firstId = batch.Predictions[0].PredictionId;
         if (await db.Outputs.AnyAsync(o => o.PredictionId == firstId, cancellationToken)) return;
 
+        // Thousands of rows a second arrive here in the embedded default: the rows are added without change detection
+        // (they are new, nothing to detect) and forgotten once saved, so the context never tracks more than one batch.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var prediction in batch.Predictions)
         {
             db.WindowRows.Add(new WindowRow
@@ -58,6 +61,8 @@ public sealed class DriftMonitor(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
         // Feedback may have arrived before this batch: its predictions can complete a quality window now.
         await quality.CheckAsync(reference, cancellationToken);
@@ -126,18 +131,24 @@ public sealed class DriftMonitor(
     private async Task<bool> TryCloseWindowAsync(ReferenceSet reference, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var rows = await db.WindowRows
-            .Where(r => r.ModelName == reference.ModelName && r.Version == reference.Version)
-            .OrderBy(r => r.Id)
-            .Take(settings.WindowRows)
-            .ToListAsync(cancellationToken);
-        var full = rows.Count >= settings.WindowRows;
-        var old = rows.Count >= settings.MinWindowRows && clock.GetUtcNow() - rows.Min(r => r.At) >= settings.MaxWindowAge;
-        if (!full && !old) return false;
+        var pending = db.WindowRows.Where(r => r.ModelName == reference.ModelName && r.Version == reference.Version);
+        // Asked after every batch: how many rows wait and since when, in SQL, before any row is loaded (a window
+        // closes once per WindowRows rows; loading the pending rows each time cost more than storing them).
+        var waiting = await pending.OrderBy(r => r.Id).Take(settings.WindowRows).CountAsync(cancellationToken);
+        var full = waiting >= settings.WindowRows;
+        if (!full && waiting < settings.MinWindowRows) return false;
+        if (!full && clock.GetUtcNow() - await pending.MinAsync(r => r.At, cancellationToken) < settings.MaxWindowAge) return false;
 
+        var rows = await pending.AsNoTracking().OrderBy(r => r.Id).Take(settings.WindowRows).ToListAsync(cancellationToken);
         var (window, report) = await EvaluateAsync(reference, rows, cancellationToken);
-        db.WindowRows.RemoveRange(rows);
-        await db.SaveChangesAsync(cancellationToken);
+        var lastId = rows[^1].Id;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await pending.Where(r => r.Id <= lastId).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         metrics.DataWindow(reference.ModelName, report, window.MeanConfidence);
         metrics.Decided(window);
         return full;

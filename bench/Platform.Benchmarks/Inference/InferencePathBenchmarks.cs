@@ -73,7 +73,7 @@ public class InferencePathBenchmarks
         var rejections = new Rejections();
         using var batch = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
         batch.Score();
-        using var response = PredictionWriter.WritePredictions(_model, batch, _log);
+        using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(batch), _log);
         return response.WrittenMemory.Length;
     }
 

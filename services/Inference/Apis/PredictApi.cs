@@ -104,8 +104,10 @@ public static class PredictApi
                 return rejections.ToResult("The request does not match the model's inputs");
             }
 
-            batch.Score();
-            if (FirstNonFiniteRow(batch, model) is >= 0 and var row)
+            using var scored = options.Batching.Enabled && batch.Rows == 1
+                ? await model.Coalescer.ScoreAsync(batch, options.Batching.MaxRows)
+                : ScoreOwn(batch);
+            if (FirstNonFiniteRow(scored, model) is >= 0 and var row)
             {
                 // Inputs inside float range can still overflow the model's arithmetic (3e38 times a weight): refused
                 // rather than answered with NaN, which neither JSON nor the prediction log can carry.
@@ -115,10 +117,10 @@ public static class PredictApi
                 return rejections.ToResult("The request does not match the model's inputs");
             }
 
-            RowsScored.Add(batch.Rows, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
+            RowsScored.Add(scored.Count, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
             var response = kind == ResponseKind.Predict
-                ? PredictionWriter.WritePredictions(model, batch, log)
-                : PredictionWriter.WriteInferResponse(model, batch, requestId, log);
+                ? PredictionWriter.WritePredictions(model, scored, log)
+                : PredictionWriter.WriteInferResponse(model, scored, requestId, log);
             return new PooledJsonResult(response);
         }
         catch (BadHttpRequestException ex)
@@ -139,12 +141,20 @@ public static class PredictApi
         }
     }
 
-    private static int FirstNonFiniteRow(Platform.Ml.Models.ScoringBatch batch, ServedModel model)
+    private static ScoredRows ScoreOwn(Platform.Ml.Models.ScoringBatch batch)
+    {
+        batch.Score();
+        return ScoredRows.Own(batch);
+    }
+
+    /// <summary>The request's first row (0-based, in the request) whose output is not finite, or -1.</summary>
+    private static int FirstNonFiniteRow(ScoredRows scored, ServedModel model)
     {
         var regression = model.Signature.Task == MlTask.Regression;
-        for (var row = 0; row < batch.Rows; row++)
+        for (var i = 0; i < scored.Count; i++)
         {
-            if (regression ? !double.IsFinite(batch.Value(row)) : !AllFinite(batch.Probabilities(row))) return row;
+            var row = scored.First + i;
+            if (regression ? !double.IsFinite(scored.Batch.Value(row)) : !AllFinite(scored.Batch.Probabilities(row))) return i;
         }
 
         return -1;

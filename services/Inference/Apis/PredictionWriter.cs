@@ -18,17 +18,18 @@ public static class PredictionWriter
     [ThreadStatic] private static Utf8JsonWriter? _writer;
 
     /// <summary><c>{"model","version","predictions":[…],"predictionIds":[…]}</c>: a value per row (regression) or <c>{"label","probabilities":{class: p}}</c>.</summary>
-    public static PooledBufferWriter WritePredictions(ServedModel model, ScoringBatch batch, PredictionLog log)
+    public static PooledBufferWriter WritePredictions(ServedModel model, ScoredRows scored, PredictionLog log)
     {
+        var (batch, first, end) = (scored.Batch, scored.First, scored.First + scored.Count);
         var body = new PooledBufferWriter();
         var json = Writer(body);
         var regression = model.Signature.Task == MlTask.Regression;
-        var labels = model.Signature.ClassLabels;
+        var labels = model.EncodedClassLabels;
         json.WriteStartObject();
         json.WriteString("model"u8, model.Name);
         json.WriteNumber("version"u8, model.Version);
         json.WriteStartArray("predictions"u8);
-        for (var row = 0; row < batch.Rows; row++)
+        for (var row = first; row < end; row++)
         {
             if (regression)
             {
@@ -40,7 +41,7 @@ public static class PredictionWriter
             json.WriteString("label"u8, batch.Label(row));
             json.WriteStartObject("probabilities"u8);
             var probabilities = batch.Probabilities(row);
-            for (var c = 0; c < probabilities.Length && labels is not null && c < labels.Count; c++) json.WriteNumber(labels[c], probabilities[c]);
+            for (var c = 0; c < probabilities.Length && c < labels.Length; c++) json.WriteNumber(labels[c], probabilities[c]);
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -48,13 +49,15 @@ public static class PredictionWriter
         json.WriteEndArray();
         json.WriteStartArray("predictionIds"u8);
         var now = DateTimeOffset.UtcNow;
-        for (var row = 0; row < batch.Rows; row++)
+        var logged = new LoggedRows(scored.Count);
+        for (var row = first; row < end; row++)
         {
             var id = Guid.CreateVersion7(now);
             json.WriteStringValue(id);
-            Log(log, model, batch, row, id, now);
+            logged.Add(log, model, batch, row, id, now);
         }
 
+        logged.WriteTo(log);
         json.WriteEndArray();
         json.WriteEndObject();
         Finish(json);
@@ -62,11 +65,12 @@ public static class PredictionWriter
     }
 
     /// <summary>The Open Inference Protocol v2 response: <c>label</c> (BYTES) and <c>probabilities</c> (FP32, row-major [N,K]), or <c>prediction</c> (FP64).</summary>
-    public static PooledBufferWriter WriteInferResponse(ServedModel model, ScoringBatch batch, string? requestId, PredictionLog log)
+    public static PooledBufferWriter WriteInferResponse(ServedModel model, ScoredRows scored, string? requestId, PredictionLog log)
     {
         var body = new PooledBufferWriter();
         var json = Writer(body);
-        var rows = batch.Rows;
+        var (batch, first, rows) = (scored.Batch, scored.First, scored.Count);
+        var end = first + rows;
         json.WriteStartObject();
         json.WriteString("model_name"u8, model.Name);
         json.WriteString("model_version"u8, model.Version.ToString(CultureInfo.InvariantCulture));
@@ -75,19 +79,19 @@ public static class PredictionWriter
         if (model.Signature.Task == MlTask.Regression)
         {
             WriteTensorStart(json, "prediction", "FP64", rows, 1);
-            for (var row = 0; row < rows; row++) json.WriteNumberValue(batch.Value(row));
+            for (var row = first; row < end; row++) json.WriteNumberValue(batch.Value(row));
             WriteTensorEnd(json);
         }
         else
         {
             WriteTensorStart(json, "label", "BYTES", rows, 1);
-            for (var row = 0; row < rows; row++) json.WriteStringValue(batch.Label(row));
+            for (var row = first; row < end; row++) json.WriteStringValue(batch.Label(row));
             WriteTensorEnd(json);
-            var width = batch.Probabilities(0).Length;
+            var width = batch.Probabilities(first).Length;
             if (width > 0)
             {
                 WriteTensorStart(json, "probabilities", "FP32", rows, width);
-                for (var row = 0; row < rows; row++)
+                for (var row = first; row < end; row++)
                     foreach (var p in batch.Probabilities(row)) json.WriteNumberValue(p);
                 WriteTensorEnd(json);
             }
@@ -98,7 +102,9 @@ public static class PredictionWriter
         Finish(json);
 
         var now = DateTimeOffset.UtcNow;
-        for (var row = 0; row < rows; row++) Log(log, model, batch, row, Guid.CreateVersion7(now), now);
+        var logged = new LoggedRows(rows);
+        for (var row = first; row < end; row++) logged.Add(log, model, batch, row, Guid.CreateVersion7(now), now);
+        logged.WriteTo(log);
         return body;
     }
 
@@ -120,9 +126,27 @@ public static class PredictionWriter
         json.WriteEndObject();
     }
 
-    private static void Log(PredictionLog log, ServedModel model, ScoringBatch batch, int row, Guid id, DateTimeOffset now)
+    /// <summary>A request's logged rows, written to the log in one go.</summary>
+    private struct LoggedRows(int capacity)
     {
-        if (!log.ShouldLog()) return;
+        private PredictionRecord[]? _records;
+        private int _count;
+
+        public void Add(PredictionLog log, ServedModel model, ScoringBatch batch, int row, Guid id, DateTimeOffset now)
+        {
+            if (!log.ShouldLog()) return;
+            (_records ??= new PredictionRecord[capacity])[_count++] = Record(model, batch, row, id, now);
+        }
+
+        public readonly void WriteTo(PredictionLog log)
+        {
+            if (_records is null) return;
+            log.Write(_count == _records.Length ? _records : _records[.._count]);
+        }
+    }
+
+    private static PredictionRecord Record(ServedModel model, ScoringBatch batch, int row, Guid id, DateTimeOffset now)
+    {
         var inputs = model.Signature.Inputs;
         var numbers = new double[model.NumericFeatures.Length];
         var texts = new string?[model.CategoricalFeatures.Length];
@@ -153,8 +177,8 @@ public static class PredictionWriter
             if (double.IsFinite(max)) confidence = max;
         }
 
-        log.Write(new PredictionRecord(model.Name, model.Version, model.NumericFeatures, model.CategoricalFeatures,
-            new LoggedPrediction(id, now, numbers, texts, output, confidence, missing?.ToArray())));
+        return new PredictionRecord(model.Name, model.Version, model.NumericFeatures, model.CategoricalFeatures,
+            new LoggedPrediction(id, now, numbers, texts, output, confidence, missing?.ToArray()));
     }
 
     private static Utf8JsonWriter Writer(PooledBufferWriter body)

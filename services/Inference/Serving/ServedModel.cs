@@ -23,7 +23,15 @@ public sealed class ServedModel
         Features = FeatureNames.Of(scorer.Signature);
         NumericFeatures = Signature.Inputs.Where(i => i.Kind != ColumnKind.Categorical).Select(i => i.Name).ToArray();
         CategoricalFeatures = Signature.Inputs.Where(i => i.Kind == ColumnKind.Categorical).Select(i => i.Name).ToArray();
+        Coalescer = new RowCoalescer(scorer);
+        EncodedClassLabels = Signature.ClassLabels?.Select(l => System.Text.Json.JsonEncodedText.Encode(l)).ToArray() ?? [];
     }
+
+    /// <summary>Coalesces this version's concurrent single-row requests into shared ONNX Runtime calls.</summary>
+    public RowCoalescer Coalescer { get; }
+
+    /// <summary>The class labels as JSON property names, escaped once per version rather than once per row.</summary>
+    public System.Text.Json.JsonEncodedText[] EncodedClassLabels { get; }
 
     public string Name { get; }
     public int Version { get; }

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# One-run load benchmark of the platform's serving path against its ceiling and a common peer, on loopback.
+#
+#   bash bench/perf/run.sh            # from the repository root (or anywhere)
+#
+# Targets, all up at once and measured cell by cell side by side (same wrk flags, same bodies):
+#   embedded  services/Standalone as a new user runs it: every module in one process, Monitoring active (it windows
+#             and drift-checks the logged predictions), SQLite, in-memory bus; it trains the iris model itself.
+#   gateway   services/Inference alone, as deployed, loading that production model from the embedded host's Registry.
+#   bare      bench/inference/BareKestrel: reads the body, answers constant prediction-shaped JSON (the ceiling).
+#   peer      FastAPI + scikit-learn (bench/perf/peer.py, uvicorn, 2 workers, HistGradientBoosting with 100 rounds).
+# Cells: 1 and 100 rows per request × BENCH_CONNECTIONS. Prints a markdown table (req/s, rows/s, p50, p99, non-2xx)
+# and the ratios the issue asks for, with the load average: other work on the machine makes every number
+# pessimistic; the ratios come from one run.
+#
+# Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_TARGETS ["embedded gateway bare peer"],
+#           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
+#           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
+#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/].
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$ROOT/bench/perf
+DURATION=${BENCH_DURATION:-8s}
+CONNECTIONS=${BENCH_CONNECTIONS:-"1 16 64"}
+TARGETS=${BENCH_TARGETS:-"embedded gateway bare peer"}
+TRAINER=${BENCH_TRAINER:-lightgbm}
+PORT=${BENCH_PORT:-5280}
+ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-perf-artifacts}
+DATA=${PLATFORM_SHARED_DATA:-$ROOT/data}
+PYTHON=${BENCH_PYTHON:-/usr/bin/python3} # Debian's, where python3-sklearn and python3-fastapi install
+read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
+read -r -a EMBEDDED_ENV <<<"${BENCH_EMBEDDED_ENV:-}"
+WORK=$(mktemp -d /tmp/bench-perf.XXXXXX)
+KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PIDS=()
+declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)))
+declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict)
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+cleanup() {
+  # TERM first; a host still stopping after 15 s is killed. Only the processes this script started.
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 30); do
+    local alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[[ -f $DATA/iris.csv ]] || { log "no iris.csv in $DATA (set PLATFORM_SHARED_DATA)"; exit 1; }
+for port in "${PORTS[@]}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then log "port $port is in use (set BENCH_PORT)"; exit 1; fi
+done
+
+# Tools: wrk and the peer's stack from Debian.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[[ " $TARGETS " == *" peer "* ]] && ! "$PYTHON" -c 'import sklearn, fastapi, uvicorn' 2>/dev/null && missing+=(python3-sklearn python3-fastapi uvicorn)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]} from Debian"
+  apt-get install -y --no-install-recommends --no-upgrade "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends --no-upgrade "${missing[@]}" >/dev/null; }
+fi
+
+cd "$ROOT"
+log "building (Release) into $ARTIFACTS"
+dotnet build services/Standalone -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo </dev/null >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet build bench/inference/BareKestrel -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo </dev/null >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+
+wait_for() { # url, seconds, what, curl args...
+  local deadline=$((SECONDS + $2))
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "${@:4}" "$1") == 200 ]]; do
+    ((SECONDS < deadline)) || { log "timed out waiting for $3"; exit 1; }
+    sleep 1
+  done
+}
+
+# The embedded default trains the model everything else serves (it is needed by the gateway's Registry even when
+# embedded is not measured).
+log "starting the embedded default on 127.0.0.1:${PORTS[embedded]} (trainer $TRAINER)"
+(cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[embedded]}" ASPNETCORE_ENVIRONMENT=Production \
+  Standalone__DataPath="$WORK/data" "Auth__Keys__$KEY=consumer,producer,operator,reader" \
+  Training__Trainers__0="$TRAINER" Monitoring__MaxRetrainsPerDay=1 Monitoring__Cooldown=1.00:00:00 \
+  MASSTRANSIT_USAGE_TELEMETRY=false "${EMBEDDED_ENV[@]}" \
+  dotnet "$ARTIFACTS/bin/Platform.Standalone/release/Platform.Standalone.dll" >"$WORK/embedded.log" 2>&1) &
+PIDS+=($!)
+wait_for "http://127.0.0.1:${PORTS[embedded]}/alive" 120 "the embedded default to start"
+
+log "uploading iris.csv; waiting for the trained model to be served"
+curl -sf -X POST "http://127.0.0.1:${PORTS[embedded]}/datasets/iris?target=species&task=multiclass" -H "X-Api-Key: $KEY" \
+  -H "Content-Type: text/csv" --data-binary "@$DATA/iris.csv" >/dev/null
+python3 "$ROOT/bench/inference/bodies.py" "$DATA/iris.csv" "$WORK"
+wait_for "http://127.0.0.1:${PORTS[embedded]}/models/iris/predict" 600 "the iris model to be served" \
+  -X POST -H "X-Api-Key: $KEY" -H "Content-Type: application/json" --data-binary "$(head -1 "$WORK/one.jsonl")"
+MODEL=$(curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:${PORTS[embedded]}/models/iris" | python3 -c '
+import json, sys
+m = json.load(sys.stdin); v = next(v for v in m["versions"] if v["version"] == m["productionVersion"])
+print("iris v%s: %s, %s %.3f on the holdout" % (v["version"], v["trainer"], v["primaryMetric"], v["holdoutMetric"]))')
+log "served: $MODEL"
+
+if [[ " $TARGETS " == *" gateway "* ]]; then
+  log "starting the gateway alone on 127.0.0.1:${PORTS[gateway]}"
+  (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[gateway]}" ASPNETCORE_ENVIRONMENT=Production \
+    Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:${PORTS[embedded]}" "Auth__Keys__$KEY=consumer" \
+    Platform__ServiceKey="$KEY" \
+    Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false "${GATEWAY_ENV[@]}" \
+    dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/gateway.log" 2>&1) &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:${PORTS[gateway]}/health" 120 "the gateway to load the model"
+fi
+if [[ " $TARGETS " == *" bare "* ]]; then
+  (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[bare]}" \
+    dotnet "$ARTIFACTS/bin/BareKestrel/release/BareKestrel.dll" >"$WORK/bare.log" 2>&1) &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:${PORTS[bare]}/predict" 60 "BareKestrel" -X POST --data-binary '{}'
+fi
+if [[ " $TARGETS " == *" peer "* ]]; then
+  log "starting the FastAPI + scikit-learn peer on 127.0.0.1:${PORTS[peer]} (2 workers)"
+  (cd "$WORK" && exec env BENCH_IRIS="$DATA/iris.csv" "$PYTHON" -m uvicorn --app-dir "$HERE" peer:app --workers 2 \
+    --host 127.0.0.1 --port "${PORTS[peer]}" --log-level warning --no-access-log >"$WORK/peer.log" 2>&1) &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:${PORTS[peer]}/models/iris/predict" 120 "the peer" \
+    -X POST -H "Content-Type: application/json" --data-binary "$(head -1 "$WORK/one.jsonl")"
+fi
+
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+run_wrk() { # url, bodies file, connections, duration -> "req/s p50 p99 non2xx"
+  local threads=$(($3 < 2 ? 1 : 2)) out rps p50 p99 errors
+  out=$(BENCH_KEY=$KEY BENCH_BODIES=$2 wrk -t"$threads" -c"$3" -d"$4" --latency -s "$ROOT/bench/inference/request.lua" "$1")
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  errors=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+url_of() { echo "http://127.0.0.1:${PORTS[$1]}${PATHS[$1]}"; }
+
+log "warming up"
+for target in $TARGETS; do run_wrk "$(url_of "$target")" "$WORK/one.jsonl" 16 3s >/dev/null; done
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A RPS P99
+ROWS=()
+for body in one hundred; do
+  n=$([[ $body == one ]] && echo 1 || echo 100)
+  for c in $CONNECTIONS; do
+    for target in $TARGETS; do
+      log "$target, $n row(s), $c connection(s), $DURATION"
+      read -r rps p50 p99 errors < <(run_wrk "$(url_of "$target")" "$WORK/$body.jsonl" "$c" "$DURATION")
+      RPS[$target,$n,$c]=$rps
+      P99[$target,$n,$c]=$p99
+      ROWS+=("| $target | $n | $c | $rps | $((rps * n)) | $p50 | $p99 | $errors |")
+    done
+  done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+RUNS=$(curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:${PORTS[embedded]}/runs?model=iris" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' || echo '?')
+WINDOWS=$(curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:${PORTS[embedded]}/drift/iris" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d) if isinstance(d, list) else len(d.get("windows", d.get("reports", []))))' 2>/dev/null || echo '?')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+echo
+echo "### Serving: embedded default, gateway alone, bare Kestrel, FastAPI + scikit-learn ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo
+echo "Model: $MODEL. wrk $DURATION per cell, loopback, keep-alive; all targets up during the whole run."
+echo "Load average (1/5/15 min): $LOAD_BEFORE before, $LOAD_AFTER after (other work shares the cores: absolute numbers are pessimistic, ratios are side by side)."
+echo "Embedded default: training runs for iris at the end $RUNS (1 = no retrain interfered); drift windows closed during the run: $WINDOWS."
+echo
+echo "| target | rows/request | connections | req/s | rows/s | p50 ms | p99 ms | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "| ratio | rows/request | connections | value |"
+echo "|---|---:|---:|---:|"
+for n in 1 100; do
+  for c in $CONNECTIONS; do
+    echo "| embedded req/s ÷ peer req/s | $n | $c | $(ratio "${RPS[embedded,$n,$c]:-}" "${RPS[peer,$n,$c]:-}") |"
+    echo "| embedded p99 ÷ bare p99 | $n | $c | $(ratio "${P99[embedded,$n,$c]:-}" "${P99[bare,$n,$c]:-}") |"
+    echo "| gateway req/s ÷ bare req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[bare,$n,$c]:-}") |"
+    echo "| gateway p99 ÷ bare p99 | $n | $c | $(ratio "${P99[gateway,$n,$c]:-}" "${P99[bare,$n,$c]:-}") |"
+  done
+done

@@ -1,0 +1,164 @@
+using System.Diagnostics.Metrics;
+using Platform.Ml.Data;
+using Platform.Ml.Models;
+
+namespace Platform.Inference.Serving;
+
+/// <summary>
+/// The scored rows of one request: its own batch, or its row inside a batch scored for several requests. Dispose it once
+/// the response is written: a shared batch goes back to the scorer's pool when its last request is done with it.
+/// </summary>
+public readonly struct ScoredRows(ScoringBatch batch, int first, int count, RowCoalescer.SharedBatch? shared) : IDisposable
+{
+    public ScoringBatch Batch { get; } = batch;
+
+    /// <summary>The request's first row in <see cref="Batch"/>.</summary>
+    public int First { get; } = first;
+
+    public int Count { get; } = count;
+
+    /// <summary>Whether the rows were scored in one ONNX Runtime call with other requests' rows.</summary>
+    public bool Coalesced => shared is not null;
+
+    public static ScoredRows Own(ScoringBatch batch) => new(batch, 0, batch.Rows, null);
+
+    public void Dispose() => shared?.Release();
+}
+
+/// <summary>
+/// Adaptive batching of single-row requests for one model version (<see cref="InferenceOptions.Batching"/>). A request
+/// that finds the model idle scores its row at once, on its own thread: no wait is ever added to a lone request. Rows
+/// that arrive while a call is running queue up, and the next call scores all of them (up to
+/// <see cref="BatchingOptions.MaxRows"/>) together, on the thread pool, each request getting back its own row. So
+/// batches form exactly when requests contend for the model, and grow with the load. Inputs are validated per request
+/// before they get here, and a shared call that fails is retried row by row, so one request's error stays its own.
+/// </summary>
+public sealed class RowCoalescer(OnnxScorer scorer)
+{
+    private static readonly Histogram<long> RoundRows = PlatformTelemetry.Meter.CreateHistogram<long>(
+        "platform.inference.batch.rows", "{row}", "Single-row requests scored together in one ONNX Runtime call");
+
+    private readonly Lock _gate = new();
+    private List<Waiter> _queue = [];
+    private List<Waiter> _spare = [];
+    private bool _running;
+
+    /// <summary>Scores a one-row batch, alone or with the rows of requests waiting at the same moment.</summary>
+    public Task<ScoredRows> ScoreAsync(ScoringBatch single, int maxRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(single.Rows, 1);
+        var waiter = new Waiter(single);
+        lock (_gate)
+        {
+            _queue.Add(waiter);
+            if (_running) return waiter.Task;
+            _running = true;
+        }
+
+        // Idle: this request leads. Its round is the queue as it stands (its own row first), scored here; whoever queued
+        // meanwhile is scored by the thread pool, so this request's answer does not wait for theirs.
+        if (RunRound(maxRows)) ThreadPool.UnsafeQueueUserWorkItem(static state => state.Coalescer.Drain(state.MaxRows), (Coalescer: this, MaxRows: maxRows), preferLocal: false);
+        return waiter.Task;
+    }
+
+    private void Drain(int maxRows)
+    {
+        while (RunRound(maxRows)) { }
+    }
+
+    /// <summary>Scores one round; true when more rows are waiting (the caller carries on), false when the queue is empty.</summary>
+    private bool RunRound(int maxRows)
+    {
+        List<Waiter> round;
+        lock (_gate)
+        {
+            if (_queue.Count <= maxRows)
+            {
+                round = _queue;
+                _queue = _spare;
+                _spare = round;
+            }
+            else
+            {
+                round = _queue.GetRange(0, maxRows);
+                _queue.RemoveRange(0, maxRows);
+            }
+        }
+
+        Score(round);
+        round.Clear();
+        lock (_gate)
+        {
+            if (_queue.Count > 0) return true;
+            _running = false;
+            return false;
+        }
+    }
+
+    private void Score(List<Waiter> round)
+    {
+        if (round.Count == 0) return;
+        RoundRows.Record(round.Count);
+        if (round.Count == 1)
+        {
+            ScoreAlone(round[0]);
+            return;
+        }
+
+        var batch = scorer.RentBatch(round.Count);
+        try
+        {
+            var inputs = scorer.Signature.Inputs;
+            for (var row = 0; row < round.Count; row++)
+            {
+                var own = round[row].Single;
+                for (var f = 0; f < inputs.Count; f++)
+                {
+                    if (inputs[f].Kind == ColumnKind.Categorical) batch.SetText(f, row, own.Text(f, 0));
+                    else batch.SetNumber(f, row, own.Number(f, 0));
+                }
+            }
+
+            batch.Score();
+        }
+        catch (Exception)
+        {
+            // Whatever broke the shared call, each request gets its own answer or its own error.
+            batch.Dispose();
+            foreach (var waiter in round) ScoreAlone(waiter);
+            return;
+        }
+
+        var shared = new SharedBatch(batch, round.Count);
+        for (var row = 0; row < round.Count; row++) round[row].SetResult(new ScoredRows(batch, row, 1, shared));
+    }
+
+    private static void ScoreAlone(Waiter waiter)
+    {
+        try
+        {
+            waiter.Single.Score();
+            waiter.SetResult(ScoredRows.Own(waiter.Single));
+        }
+        catch (Exception ex)
+        {
+            waiter.SetException(ex);
+        }
+    }
+
+    private sealed class Waiter(ScoringBatch single) : TaskCompletionSource<ScoredRows>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public ScoringBatch Single { get; } = single;
+    }
+
+    /// <summary>A batch scored for several requests: back to the pool when the last of them is done.</summary>
+    public sealed class SharedBatch(ScoringBatch batch, int users)
+    {
+        private int _users = users;
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _users) == 0) batch.Dispose();
+        }
+    }
+}
