@@ -9,11 +9,12 @@
 #   gateway   services/Inference alone, as deployed, loading that production model from the embedded host's Registry.
 #   bare      bench/inference/BareKestrel: reads the body, answers constant prediction-shaped JSON (the ceiling).
 #   peer      FastAPI + scikit-learn (bench/perf/peer.py, uvicorn, 2 workers, HistGradientBoosting with 100 rounds).
+#   unbatched the gateway again with adaptive batching off (Inference__Batching__Enabled=false): batching measured both ways.
 # Cells: 1 and 100 rows per request × BENCH_CONNECTIONS. Prints a markdown table (req/s, rows/s, p50, p99, non-2xx)
 # and the ratios the issue asks for, with the load average: other work on the machine makes every number
 # pessimistic; the ratios come from one run.
 #
-# Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_TARGETS ["embedded gateway bare peer"],
+# Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_ROWS ["1 100"], BENCH_TARGETS ["embedded gateway unbatched bare peer"],
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
 #           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/].
@@ -23,7 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/bench/perf
 DURATION=${BENCH_DURATION:-8s}
 CONNECTIONS=${BENCH_CONNECTIONS:-"1 16 64"}
-TARGETS=${BENCH_TARGETS:-"embedded gateway bare peer"}
+TARGETS=${BENCH_TARGETS:-"embedded gateway unbatched bare peer"}
 TRAINER=${BENCH_TRAINER:-lightgbm}
 PORT=${BENCH_PORT:-5280}
 ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-perf-artifacts}
@@ -34,8 +35,9 @@ read -r -a EMBEDDED_ENV <<<"${BENCH_EMBEDDED_ENV:-}"
 WORK=$(mktemp -d /tmp/bench-perf.XXXXXX)
 KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
-declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)))
-declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict)
+ROW_COUNTS=${BENCH_ROWS:-"1 100"}
+declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)) [unbatched]=$((PORT + 4)))
+declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict [unbatched]=/models/iris/predict)
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 cleanup() {
@@ -105,16 +107,18 @@ m = json.load(sys.stdin); v = next(v for v in m["versions"] if v["version"] == m
 print("iris v%s: %s, %s %.3f on the holdout" % (v["version"], v["trainer"], v["primaryMetric"], v["holdoutMetric"]))')
 log "served: $MODEL"
 
-if [[ " $TARGETS " == *" gateway "* ]]; then
-  log "starting the gateway alone on 127.0.0.1:${PORTS[gateway]}"
-  (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[gateway]}" ASPNETCORE_ENVIRONMENT=Production \
+start_gateway() { # target, extra settings...
+  log "starting the gateway alone ($1) on 127.0.0.1:${PORTS[$1]}"
+  (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[$1]}" ASPNETCORE_ENVIRONMENT=Production \
     Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:${PORTS[embedded]}" "Auth__Keys__$KEY=consumer" \
-    Platform__ServiceKey="$KEY" \
-    Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false "${GATEWAY_ENV[@]}" \
-    dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/gateway.log" 2>&1) &
+    Platform__ServiceKey="$KEY" Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false "${@:2}" \
+    dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/$1.log" 2>&1) &
   PIDS+=($!)
-  wait_for "http://127.0.0.1:${PORTS[gateway]}/health" 120 "the gateway to load the model"
-fi
+  wait_for "http://127.0.0.1:${PORTS[$1]}/health" 120 "the gateway ($1) to load the model"
+}
+# gateway: as configured by default (adaptive batching on); unbatched: the same with batching off, to measure both ways.
+[[ " $TARGETS " == *" gateway "* ]] && start_gateway gateway "${GATEWAY_ENV[@]}"
+[[ " $TARGETS " == *" unbatched "* ]] && start_gateway unbatched Inference__Batching__Enabled=false "${GATEWAY_ENV[@]}"
 if [[ " $TARGETS " == *" bare "* ]]; then
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[bare]}" \
     dotnet "$ARTIFACTS/bin/BareKestrel/release/BareKestrel.dll" >"$WORK/bare.log" 2>&1) &
@@ -148,8 +152,8 @@ for target in $TARGETS; do run_wrk "$(url_of "$target")" "$WORK/one.jsonl" 16 3s
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A RPS P99
 ROWS=()
-for body in one hundred; do
-  n=$([[ $body == one ]] && echo 1 || echo 100)
+for n in $ROW_COUNTS; do
+  body=$([[ $n == 1 ]] && echo one || echo hundred)
   for c in $CONNECTIONS; do
     for target in $TARGETS; do
       log "$target, $n row(s), $c connection(s), $DURATION"
@@ -178,11 +182,12 @@ printf '%s\n' "${ROWS[@]}"
 echo
 echo "| ratio | rows/request | connections | value |"
 echo "|---|---:|---:|---:|"
-for n in 1 100; do
+for n in $ROW_COUNTS; do
   for c in $CONNECTIONS; do
     echo "| embedded req/s ÷ peer req/s | $n | $c | $(ratio "${RPS[embedded,$n,$c]:-}" "${RPS[peer,$n,$c]:-}") |"
     echo "| embedded p99 ÷ bare p99 | $n | $c | $(ratio "${P99[embedded,$n,$c]:-}" "${P99[bare,$n,$c]:-}") |"
     echo "| gateway req/s ÷ bare req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[bare,$n,$c]:-}") |"
     echo "| gateway p99 ÷ bare p99 | $n | $c | $(ratio "${P99[gateway,$n,$c]:-}" "${P99[bare,$n,$c]:-}") |"
+    [[ -n ${RPS[unbatched,$n,$c]:-} ]] && echo "| gateway req/s ÷ unbatched gateway req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[unbatched,$n,$c]:-}") |"
   done
 done

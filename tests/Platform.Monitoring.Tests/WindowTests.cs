@@ -23,6 +23,22 @@ public sealed class WindowTests
     }
 
     [Fact]
+    public async Task A_large_batch_closes_full_windows_oldest_rows_first_and_keeps_the_rest_pending_and_every_output()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        var ids = await harness.LogAsync(1, 450);
+
+        var reports = await harness.ReportsAsync();
+        Assert.Equal(2, reports.Count);
+        Assert.All(reports, r => Assert.Equal(200, r.Rows));
+        var pending = await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            System.Linq.Queryable.Select(db.WindowRows, r => r.PredictionId)));
+        Assert.Equal(ids[400..].Order(), pending.Order());
+        Assert.Equal(450, await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Outputs)));
+    }
+
+    [Fact]
     public async Task A_window_below_the_minimum_stays_open_however_old()
     {
         await using var harness = new MonitoringHarness(Options());
