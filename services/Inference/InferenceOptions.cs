@@ -78,4 +78,12 @@ public sealed class BatchingOptions
     /// <summary>Most rows scored in one call; more waiting requests make the next call.</summary>
     [Range(2, 4096)]
     public int MaxRows { get; set; } = 64;
+
+    /// <summary>
+    /// Rows wait for a running call only for a model version whose calls take at least this long on average: below it
+    /// handing rows between threads costs more than the calls it saves (measured with bench/perf/run.sh: iris LightGBM,
+    /// ~20-40 µs a call, ran no faster coalesced on two cores). 200 µs; zero coalesces for every model.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan MinCallTime { get; set; } = TimeSpan.FromMilliseconds(0.2);
 }

@@ -54,6 +54,25 @@ public sealed class RowCoalescerTests
     }
 
     [Fact]
+    public async Task Rows_of_a_model_cheaper_than_the_minimum_call_time_are_never_held_for_a_shared_call()
+    {
+        using var scorer = OnnxScorer.Load(TrainedModels.Iris);
+        var coalescer = new RowCoalescer(scorer);
+        var table = TrainedModels.IrisRows;
+        var expected = scorer.Score(table);
+        var results = await Task.WhenAll(Enumerable.Range(0, table.RowCount).Select(row => Task.Run(async () =>
+        {
+            using var single = Single(scorer, table, row);
+            using var scored = await coalescer.ScoreAsync(single, maxRows: 16, minCallTime: TimeSpan.FromSeconds(1));
+            return (Row: row, scored.Coalesced, Label: scored.Batch.Label(scored.First));
+        })));
+
+        Assert.All(results, r => Assert.False(r.Coalesced));
+        Assert.All(results, r => Assert.Equal(expected.Labels![r.Row], r.Label));
+        Assert.InRange(coalescer.MeanCallTime, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Missing_numbers_reach_the_shared_call_as_they_reach_a_single_one()
     {
         using var scorer = OnnxScorer.Load(TrainedModels.DiabetesRegressor);

@@ -105,7 +105,7 @@ public static class PredictApi
             }
 
             using var scored = options.Batching.Enabled && batch.Rows == 1
-                ? await model.Coalescer.ScoreAsync(batch, options.Batching.MaxRows)
+                ? await model.Coalescer.ScoreAsync(batch, options.Batching.MaxRows, options.Batching.MinCallTime)
                 : ScoreOwn(batch);
             if (FirstNonFiniteRow(scored, model) is >= 0 and var row)
             {

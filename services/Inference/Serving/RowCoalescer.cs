@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Ml.Data;
 using Platform.Ml.Models;
@@ -30,7 +31,9 @@ public readonly struct ScoredRows(ScoringBatch batch, int first, int count, RowC
 /// that finds the model idle scores its row at once, on its own thread: no wait is ever added to a lone request. Rows
 /// that arrive while a call is running queue up, and the next call scores all of them (up to
 /// <see cref="BatchingOptions.MaxRows"/>) together, on the thread pool, each request getting back its own row. So
-/// batches form exactly when requests contend for the model, and grow with the load. Inputs are validated per request
+/// batches form exactly when requests contend for the model, and grow with the load; and only for a model whose calls
+/// are slow enough to repay the hand-over (<see cref="BatchingOptions.MinCallTime"/>, judged on the calls' moving
+/// average), so a cheap model is never slowed down by it. Inputs are validated per request
 /// before they get here, and a shared call that fails is retried row by row, so one request's error stays its own.
 /// </summary>
 public sealed class RowCoalescer(OnnxScorer scorer)
@@ -43,22 +46,39 @@ public sealed class RowCoalescer(OnnxScorer scorer)
     private List<Waiter> _spare = [];
     private bool _running;
 
-    /// <summary>Scores a one-row batch, alone or with the rows of requests waiting at the same moment.</summary>
-    public Task<ScoredRows> ScoreAsync(ScoringBatch single, int maxRows)
+    /// <summary>Mean duration of this version's calls so far, in stopwatch ticks (moving average).</summary>
+    private long _meanCallTicks;
+
+    /// <summary>The moving average of one ONNX Runtime call of this version (alone or shared).</summary>
+    public TimeSpan MeanCallTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _meanCallTicks));
+
+    /// <summary>
+    /// Scores a one-row batch, alone or with the rows of requests waiting at the same moment. Rows wait for a running
+    /// call only when this version's calls take at least <paramref name="minCallTime"/>: handing a row to another
+    /// thread and back costs some microseconds, which a cheap model's call does not repay; such rows are scored at
+    /// once, concurrently (a session runs calls in parallel).
+    /// </summary>
+    public ValueTask<ScoredRows> ScoreAsync(ScoringBatch single, int maxRows, TimeSpan minCallTime = default)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(single.Rows, 1);
-        var waiter = new Waiter(single);
+        Waiter? waiter = null;
         lock (_gate)
         {
-            _queue.Add(waiter);
-            if (_running) return waiter.Task;
-            _running = true;
+            if (!_running || MeanCallTime >= minCallTime)
+            {
+                waiter = new Waiter(single);
+                _queue.Add(waiter);
+                if (_running) return new ValueTask<ScoredRows>(waiter.Task);
+                _running = true;
+            }
         }
+
+        if (waiter is null) return ValueTask.FromResult(ScoreOwn(single));
 
         // Idle: this request leads. Its round is the queue as it stands (its own row first), scored here; whoever queued
         // meanwhile is scored by the thread pool, so this request's answer does not wait for theirs.
         if (RunRound(maxRows)) ThreadPool.UnsafeQueueUserWorkItem(static state => state.Coalescer.Drain(state.MaxRows), (Coalescer: this, MaxRows: maxRows), preferLocal: false);
-        return waiter.Task;
+        return new ValueTask<ScoredRows>(waiter.Task);
     }
 
     private void Drain(int maxRows)
@@ -119,7 +139,9 @@ public sealed class RowCoalescer(OnnxScorer scorer)
                 }
             }
 
+            var started = Stopwatch.GetTimestamp();
             batch.Score();
+            Observe(started);
         }
         catch (Exception)
         {
@@ -133,12 +155,27 @@ public sealed class RowCoalescer(OnnxScorer scorer)
         for (var row = 0; row < round.Count; row++) round[row].SetResult(new ScoredRows(batch, row, 1, shared));
     }
 
-    private static void ScoreAlone(Waiter waiter)
+    private ScoredRows ScoreOwn(ScoringBatch single)
+    {
+        var started = Stopwatch.GetTimestamp();
+        single.Score();
+        Observe(started);
+        return ScoredRows.Own(single);
+    }
+
+    /// <summary>Folds one call's duration into the moving average (weight 1/8: a few calls settle it).</summary>
+    private void Observe(long started)
+    {
+        var ticks = Stopwatch.GetTimestamp() - started;
+        var mean = Volatile.Read(ref _meanCallTicks);
+        Volatile.Write(ref _meanCallTicks, mean == 0 ? ticks : mean + (ticks - mean) / 8);
+    }
+
+    private void ScoreAlone(Waiter waiter)
     {
         try
         {
-            waiter.Single.Score();
-            waiter.SetResult(ScoredRows.Own(waiter.Single));
+            waiter.SetResult(ScoreOwn(waiter.Single));
         }
         catch (Exception ex)
         {
