@@ -80,7 +80,7 @@ wait_for() { # url, seconds, what
 # 3. The platform, with an iris model it trains itself.
 log "starting the Standalone host on 127.0.0.1:$PORT (trainer $TRAINER)"
 (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production \
-  Standalone__DataPath="$WORK/data" "Auth__Keys__$KEY=consumer,producer,operator" \
+  Standalone__DataPath="$WORK/data" "Auth__Keys__$KEY=consumer,producer,operator,reader" \
   Training__Trainers__0="$TRAINER" Monitoring__MaxRetrainsPerDay=1 Monitoring__Cooldown=1.00:00:00 \
   Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false \
   dotnet "$ARTIFACTS/bin/Platform.Standalone/release/Platform.Standalone.dll" >"$WORK/platform.log" 2>&1) &
@@ -105,7 +105,7 @@ if [[ $GATEWAY == alone ]]; then
   # at start-up; its prediction log goes to its own in-memory bus.
   log "starting the Inference service alone on 127.0.0.1:$GATEWAY_PORT"
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" ASPNETCORE_ENVIRONMENT=Production \
-    Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:$PORT" "Auth__Keys__$KEY=consumer" \
+    Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:$PORT" "Auth__Keys__$KEY=consumer" Platform__ServiceKey="$KEY" \
     Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false \
     dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/gateway.log" 2>&1) &
   PIDS+=($!)
