@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Http;
 using Npgsql;
+using Platform.ServiceDefaults.Faults;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -37,6 +39,8 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<FaultOptions>().BindConfiguration("Faults");
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.AddOpenApi(options => options.AddApiKeyScheme());
         builder.AddApiKeys();
         builder.Services.AddPlatformRateLimits();
@@ -102,8 +106,18 @@ public static class Extensions
     {
         app.UsePlatformRequestLimits();
         app.UseRateLimiter();
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains("live") })
-            .AllowAnonymous();
+        // Degraded is 503 here, not ASP.NET's default 200: MassTransit reports a bus that lost its broker as Degraded,
+        // and a service that cannot consume or publish is not ready.
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains("live"),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous();
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapPrometheusMetrics();

@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Platform.ServiceDefaults.Outbox;
 
 /// <summary>Wakes the dispatcher as soon as a commit wrote outbox rows, so events do not wait for the next poll.</summary>
-public sealed class OutboxSignal
+public sealed class OutboxSignal : WakeSignal;
+
+/// <summary>Wakes a polling background loop early; many notifications before it wakes count as one.</summary>
+public class WakeSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -21,7 +24,7 @@ public sealed class OutboxSignal
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The poll interval elapsed: look anyway, in case another process wrote rows.
+            // The poll interval elapsed: look anyway, in case another process changed something.
         }
     }
 }

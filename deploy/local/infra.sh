@@ -9,6 +9,9 @@
 #   deploy/local/infra.sh env      print `export ...` lines: eval "$(deploy/local/infra.sh env)"
 #   deploy/local/infra.sh clean    stop, then delete the run directory (fresh broker and database next start)
 #   deploy/local/infra.sh packages print the Debian packages this script needs (test.sh installs them in one go)
+#   deploy/local/infra.sh stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres
+#                                  stop or start one server only, on the same state (faults for the chaos tests)
+#   deploy/local/infra.sh queues   list the broker's queues with their message counts (e.g. what sits in *_error)
 #   deploy/local/infra.sh run-rabbitmq            run the broker in the foreground until TERM/INT (the Aspire
 #   deploy/local/infra.sh run-postgres [db ...]   AppHost's executable resources); run-postgres also creates
 #                                                 the databases named and sets the role's password each start
@@ -146,11 +149,15 @@ rabbit_launch() {
 }
 
 rabbit_wait() {
-  local deadline=$((SECONDS + TIMEOUT))
+  local deadline=$((SECONDS + TIMEOUT)) grace=$((SECONDS + 5))
   # `rabbitmqctl await_startup` fails at once (exit 69) while the node boots: wait for the AMQP port first.
+  # The grace period covers the launch itself: while env, setsid and the script exec into each other, the
+  # recorded pid's command line can briefly read as neither (seen when a test restarts the broker).
   until port_open "$AMQP_PORT"; do
-    pid_alive "$RMQ_WRAPPER_PID" rabbitmq-server || pid_alive "$RMQ_VM_PID" beam ||
-      fail_with_logs "RabbitMQ exited during startup" rabbit
+    if ((SECONDS > grace)); then
+      pid_alive "$RMQ_WRAPPER_PID" rabbitmq-server || pid_alive "$RMQ_VM_PID" beam ||
+        fail_with_logs "RabbitMQ exited during startup" rabbit
+    fi
     ((SECONDS < deadline)) || fail_with_logs "RabbitMQ did not open port $AMQP_PORT within ${TIMEOUT}s" rabbit
     sleep 0.3
   done
@@ -357,6 +364,28 @@ cmd_status() {
   return $ok
 }
 
+cmd_start_rabbitmq() {
+  if rabbit_running; then log "RabbitMQ already running"; return; fi
+  rabbit_stop
+  check_port_free "$AMQP_PORT" "AMQP"
+  rabbit_launch
+  rabbit_wait
+  log "RabbitMQ ready on 127.0.0.1:$AMQP_PORT"
+}
+
+cmd_start_postgres() {
+  if pg_running; then log "PostgreSQL already running"; return; fi
+  check_port_free "$PG_PORT" "PostgreSQL"
+  pg_launch
+  pg_wait
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT"
+}
+
+cmd_queues() {
+  rabbit_running || die "RabbitMQ is not running"
+  rabbit "$RABBIT_BIN/rabbitmqctl" -q list_queues name messages
+}
+
 cmd_env() {
   echo "export RABBITMQ_URI=amqp://$USER_NAME:$USER_PASS@127.0.0.1:$AMQP_PORT/"
   echo "export POSTGRES_CONNECTION=\"Host=127.0.0.1;Port=$PG_PORT;Username=$USER_NAME;Password=$USER_PASS\""
@@ -432,7 +461,12 @@ case "${1:-}" in
   env) cmd_env ;;
   clean) cmd_clean ;;
   packages) cmd_packages ;;
+  stop-rabbitmq) rabbit_stop; log "RabbitMQ stopped" ;;
+  start-rabbitmq) cmd_start_rabbitmq ;;
+  stop-postgres) pg_stop; log "PostgreSQL stopped" ;;
+  start-postgres) cmd_start_postgres ;;
+  queues) cmd_queues ;;
   run-rabbitmq) cmd_run_rabbitmq ;;
   run-postgres) shift; cmd_run_postgres "$@" ;;
-  *) echo "usage: $0 start|stop|status|env|clean|packages|run-rabbitmq|run-postgres [db ...]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|clean|packages|stop-rabbitmq|start-rabbitmq|stop-postgres|start-postgres|queues|run-rabbitmq|run-postgres [db ...]" >&2; exit 2 ;;
 esac

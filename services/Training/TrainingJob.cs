@@ -7,17 +7,16 @@ using Platform.Contracts;
 using Platform.Ml;
 using Platform.Ml.Data;
 using Platform.Ml.Models;
+using Platform.ServiceDefaults.Faults;
 using Platform.ServiceDefaults.Outbox;
 using Platform.Training.Apis;
 using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
 using Platform.Training.Model;
+using Platform.Training.Runs;
 using MlTrainingOptions = Platform.Ml.Models.TrainingOptions;
 
 namespace Platform.Training;
-
-/// <summary>What a run trains on and why.</summary>
-public sealed record TrainingRequest(string ModelName, DatasetPointer Dataset, string Trigger, string TriggerKey);
 
 /// <summary>
 /// One training run end to end: download the dataset (claim check), train and select a pipeline, store the
@@ -34,60 +33,30 @@ public sealed class TrainingJob(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Retrains a model on its newest known dataset version (drift, or an operator's request).</summary>
-    public async Task<TrainingRun?> RetrainAsync(string modelName, string trigger, string triggerKey, CancellationToken cancellationToken)
+    /// <summary>Executes a run the runner claimed (<see cref="Runs.RunRunner"/>): it is `running` and owned by this process.</summary>
+    public async Task RunAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.ModelName == modelName, cancellationToken);
-        if (dataset is null)
-        {
-            logger.LogWarning("Retrain of {Model} ({Trigger}) asked, but no dataset is known for it; nothing to train on", modelName, trigger);
-            return null;
-        }
+        var run = await db.Runs.FirstAsync(r => r.Id == runId, cancellationToken);
+        var request = run.Dataset();
 
-        return await RunAsync(new TrainingRequest(modelName, dataset, trigger, triggerKey), cancellationToken);
-    }
-
-    public async Task<TrainingRun?> RunAsync(TrainingRequest request, CancellationToken cancellationToken)
-    {
-        if (await db.Runs.AnyAsync(r => r.TriggerKey == request.TriggerKey, cancellationToken))
-        {
-            logger.LogInformation("Run for {TriggerKey} exists already; redelivery ignored", request.TriggerKey);
-            return null;
-        }
-
-        using var activity = PlatformTelemetry.Source.StartActivity($"train {request.ModelName}");
-        activity?.SetTag("platform.model", request.ModelName);
-        activity?.SetTag("platform.trigger", request.Trigger);
+        // The run was queued by a consumer or the reconciler: its span continues the trace of what asked for it.
+        ActivityContext.TryParse(run.TraceParent, null, out var parent);
+        using var activity = PlatformTelemetry.Source.StartActivity($"train {run.ModelName}", ActivityKind.Internal, parent);
+        activity?.SetTag("platform.model", run.ModelName);
+        activity?.SetTag("platform.trigger", run.Trigger);
+        activity?.SetTag("platform.run_id", run.Id);
+        activity?.SetTag("platform.attempt", run.Attempts);
 
         var settings = options.Value;
-        var run = new TrainingRun
-        {
-            Id = Guid.NewGuid(),
-            ModelName = request.ModelName,
-            DatasetName = request.Dataset.DatasetName,
-            DatasetVersion = request.Dataset.DatasetVersion,
-            DatasetSha256 = request.Dataset.Sha256,
-            Trigger = request.Trigger,
-            TriggerKey = request.TriggerKey,
-            Status = RunStatus.Running,
-            Stage = "downloading",
-            Task = request.Dataset.Task,
-            Target = request.Dataset.Target,
-            Seed = settings.Seed,
-            TraceId = Activity.Current?.TraceId.ToString(),
-            StartedAt = DateTimeOffset.UtcNow,
-        };
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(cancellationToken);
-        activity?.SetTag("platform.run_id", run.Id);
+        await SetStageAsync(run, "downloading", cancellationToken);
 
         try
         {
-            var table = await data.LoadAsync(run, request.Dataset, cancellationToken);
+            var table = await data.LoadAsync(run, request, cancellationToken);
             await SetStageAsync(run, "training", cancellationToken);
-            if (!MlTaskNames.TryParse(request.Dataset.Task, out var task))
-                throw new InvalidOperationException($"Unknown task '{request.Dataset.Task}'.");
-            var trainingOptions = new MlTrainingOptions(request.Dataset.Target, task, settings.Seed, settings.TestFraction, settings.Folds,
+            if (!MlTaskNames.TryParse(request.Task, out var task))
+                throw new InvalidOperationException($"Unknown task '{request.Task}'.");
+            var trainingOptions = new MlTrainingOptions(request.Target, task, settings.Seed, settings.TestFraction, settings.Folds,
                 settings.Trainers.Count > 0 ? settings.Trainers : null, settings.TimeBudget);
             var result = await Task.Run(() => ModelTrainer.Train(table, trainingOptions, progress.For(run.Id), cancellationToken), cancellationToken);
 
@@ -96,30 +65,25 @@ public sealed class TrainingJob(
             await artifacts.SaveAsync(run.Id, "model.zip", result.MlNetModel, cancellationToken);
 
             await SetStageAsync(run, "evaluating-champion", cancellationToken);
-            var champion = await champions.EvaluateAsync(request.ModelName, result, cancellationToken);
+            var champion = await champions.EvaluateAsync(run.ModelName, result, cancellationToken);
 
             Complete(run, result, champion);
             await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Json), cancellationToken);
-            db.AddOutboxMessage(ToEvent(run, request.Dataset, result, champion));
+            db.AddOutboxMessage(ToEvent(run, request, result, champion));
             await db.SaveChangesAsync(cancellationToken);
             TrainingMetrics.Finished(run);
             logger.LogInformation("Run {RunId} trained {Model} with {Trainer}: {Metric} = {Value:F4}",
                 run.Id, run.ModelName, run.Trainer, result.PrimaryMetric, result.HoldoutMetrics[result.PrimaryMetric]);
-            return run;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        // An outage (database, Ingestion, Registry) is not the run's failure: the runner pauses and restarts it.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !TransientFaults.IsTransient(ex))
         {
             logger.LogError(ex, "Run {RunId} for {Model} failed", run.Id, run.ModelName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            run.Status = RunStatus.Failed;
-            run.Stage = "failed";
-            run.Error = ex.Message;
-            run.FinishedAt = DateTimeOffset.UtcNow;
-            run.DurationSeconds = (run.FinishedAt.Value - run.StartedAt).TotalSeconds;
-            db.AddOutboxMessage(new TrainingFailed(run.Id, run.ModelName, run.DatasetName, run.DatasetVersion, run.Trigger, ex.Message, run.FinishedAt.Value));
+            RunFailures.Fail(db, run, ex.Message);
             await db.SaveChangesAsync(CancellationToken.None);
-            TrainingMetrics.Finished(run);
-            return run;
+            // Counted when it is over: a run queued again for another attempt finishes later.
+            if (run.Status == RunStatus.Failed) TrainingMetrics.Finished(run);
         }
         finally
         {
@@ -137,6 +101,7 @@ public sealed class TrainingJob(
     {
         run.Status = RunStatus.Succeeded;
         run.Stage = "done";
+        run.Owner = null;
         run.Trainer = result.Trainer;
         run.ParametersJson = JsonSerializer.Serialize(result.Parameters, Json);
         run.MetricsJson = JsonSerializer.Serialize(result.HoldoutMetrics, Json);

@@ -5,6 +5,7 @@ using Platform.Training.Apis;
 using Platform.Training.DataPolicy;
 using Platform.Training.Infrastructure;
 using Platform.Training.IntegrationEvents;
+using Platform.Training.Runs;
 
 namespace Platform.Training;
 
@@ -24,6 +25,12 @@ public static class TrainingModule
         builder.Services.AddScoped<RetrainScheduler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RunProgress>();
+        builder.Services.AddOptions<RunLifecycleOptions>().BindConfiguration("Training:Runs").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RunSignal>();
+        builder.Services.AddScoped<RunQueue>();
+        builder.Services.AddHostedService<RunRunner>();
+        builder.Services.AddHttpClient(DatasetReconciler.HttpClientName);
+        builder.Services.AddHostedService<DatasetReconciler>();
         return builder;
     }
 

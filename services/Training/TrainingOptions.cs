@@ -16,6 +16,10 @@ public sealed class TrainingOptions
     [Required]
     public Uri RegistryUrl { get; set; } = new("http://registry");
 
+    /// <summary>Where Ingestion answers, to find dataset versions that have no run yet (reconciliation).</summary>
+    [Required]
+    public Uri IngestionUrl { get; set; } = new("http://ingestion");
+
     public int Seed { get; set; } = 42;
 
     [Range(0.05, 0.5)]

@@ -14,7 +14,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         _infrastructure = await Infrastructure.StartAsync();
         _observer = await BusObserver.StartAsync(_infrastructure.RabbitUri);
-        _hosts = await ServiceHosts.StartAsync(_infrastructure, new Dictionary<string, string?>
+        _hosts = await ServiceHosts.StartAsync(_infrastructure.RabbitUri, _infrastructure.PostgresConnection, new Dictionary<string, string?>
         {
             // Two fast, different families keep the suite quick while model selection stays real.
             ["Training:Trainers:0"] = "sdca",

@@ -67,6 +67,7 @@ public static class CliApp
         root.Subcommands.Add(ProfileCommand.Create(context));
         root.Subcommands.Add(DriftCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
+        root.Subcommands.Add(ReplayCommand.Create(context));
         return root;
     }
 

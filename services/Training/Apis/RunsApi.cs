@@ -18,7 +18,8 @@ public sealed record RunResponse(
     JsonElement? Parameters, JsonElement? Metrics, JsonElement? CrossValidation, string? PrimaryMetric,
     int? ChampionVersion, double? ChampionMetric, int TrainRows, int HoldoutRows,
     string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds, DataSelection? Data = null);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds,
+    DateTimeOffset QueuedAt, int Attempts, int Requests, string? Interruption, DataSelection? Data = null);
 
 public sealed record RetrainAccepted(string Model, string Reason);
 
@@ -29,13 +30,15 @@ public static class RunsApiShapes
         r.DatasetName, r.DatasetVersion, r.DatasetSha256, r.Task, r.Target, r.Trainer, r.Seed,
         Parse(r.ParametersJson), Parse(r.MetricsJson), Parse(r.CrossValidationJson), r.PrimaryMetric,
         r.ChampionVersion, r.ChampionMetric, r.TrainRows, r.HoldoutRows,
-        r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds, r.Data);
+        r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds,
+        r.QueuedAt, r.Attempts, r.Requests, r.Interruption, r.Data);
 
     /// <summary>A drift retrain that waits for labelled rows, listed with the runs as status "awaiting-data".</summary>
     public static RunResponse ToResponse(RetrainWait w) => new(
         w.Id, w.ModelName, "awaiting-data", w.Progress, null, TriggerNames.Drift,
         w.DatasetName, w.BaseVersion, "", null, null, null, 0, null, null, null, null, null, null, 0, 0,
-        null, 0, null, null, w.CreatedAt, null, 0);
+        null, 0, null, null, w.CreatedAt, null, 0,
+        w.CreatedAt, 0, 0, null);
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }
@@ -48,7 +51,7 @@ public static class RunsApi
         runs.MapGet("/", ListAsync).WithName("ListRuns")
             .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"")
             .RequireApiKeyRole(ApiKeys.Reader);
-        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running")
+        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running, attempts and the last interruption")
             .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
             .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json")
@@ -69,7 +72,7 @@ public static class RunsApi
         var waits = await db.RetrainWaits.AsNoTracking()
             .Where(w => w.Status == RetrainWaitStatus.Awaiting && (string.IsNullOrEmpty(model) || w.ModelName == model)).ToListAsync(cancellationToken);
         return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id))).Concat(waits.Select(RunsApiShapes.ToResponse))
-            .OrderByDescending(r => r.StartedAt.UtcTicks).ToList());
+            .OrderByDescending(r => r.QueuedAt.UtcTicks).ToList());
     }
 
     private static async Task<Results<Ok<RunResponse>, NotFound>> GetAsync(Guid id, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)

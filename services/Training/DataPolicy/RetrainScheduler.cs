@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.ServiceDefaults.Outbox;
 using Platform.Training.Infrastructure;
+using Platform.Training.Runs;
 
 namespace Platform.Training.DataPolicy;
 
@@ -14,7 +15,7 @@ namespace Platform.Training.DataPolicy;
 /// towards it; the retrain starts by itself when enough have arrived.
 /// </summary>
 public sealed class RetrainScheduler(
-    TrainingDbContext db, TrainingJob job, IOptions<DataPolicyOptions> options, TimeProvider clock, ILogger<RetrainScheduler> logger)
+    TrainingDbContext db, RunQueue queue, IOptions<DataPolicyOptions> options, TimeProvider clock, ILogger<RetrainScheduler> logger)
 {
     public async Task OnDriftAsync(DriftDetected drift, CancellationToken cancellationToken)
     {
@@ -92,6 +93,7 @@ public sealed class RetrainScheduler(
         }
 
         logger.LogInformation("{Model}: {Rows} labelled rows newer than drift {Report}; retraining", wait.ModelName, wait.HaveRows, wait.Id);
-        await job.RetrainAsync(wait.ModelName, TriggerNames.Drift, $"{TriggerNames.Drift}:{wait.Id}", cancellationToken);
+        // Queued, not run here: the runner executes it (one run per model; a retrain of a model still waiting joins that run).
+        await queue.EnqueueRetrainAsync(wait.ModelName, TriggerNames.Drift, $"{TriggerNames.Drift}:{wait.Id}", cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
 {
     public DbSet<TrainingRun> Runs => Set<TrainingRun>();
     public DbSet<DatasetPointer> Datasets => Set<DatasetPointer>();
+    public DbSet<RunTrigger> RunTriggers => Set<RunTrigger>();
     public DbSet<DatasetVersionRecord> DatasetVersions => Set<DatasetVersionRecord>();
     public DbSet<RetrainWait> RetrainWaits => Set<RetrainWait>();
 
@@ -25,7 +26,15 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.Property(r => r.TriggerKey).HasMaxLength(200);
             entity.HasIndex(r => r.TriggerKey).IsUnique();
             entity.HasIndex(r => r.ModelName);
+            entity.HasIndex(r => r.Status);
+            entity.Property(r => r.Owner).HasMaxLength(200);
             entity.Property(r => r.Data).HasJsonConversion();
+        });
+        modelBuilder.Entity<RunTrigger>(entity =>
+        {
+            entity.ToTable("run_triggers");
+            entity.HasKey(t => t.TriggerKey);
+            entity.Property(t => t.TriggerKey).HasMaxLength(200);
         });
         modelBuilder.Entity<DatasetPointer>(entity =>
         {

@@ -11,4 +11,6 @@ public sealed class DatasetPointer
     public required string Target { get; set; }
     public required string Task { get; set; }
     public required string ContentUri { get; set; }
+
+    public DatasetPointer Copy() => (DatasetPointer)MemberwiseClone();
 }

@@ -2,6 +2,8 @@ namespace Platform.Training.Model;
 
 public enum RunStatus
 {
+    /// <summary>Recorded and waiting for a free slot (Training:Runs:MaxParallelRuns, one run per model at a time).</summary>
+    Queued,
     Running,
     Succeeded,
     Failed,
@@ -14,7 +16,11 @@ public sealed class TrainingRun
     public required string ModelName { get; set; }
     public required string DatasetName { get; set; }
     public int DatasetVersion { get; set; }
+    public Guid DatasetVersionId { get; set; }
     public required string DatasetSha256 { get; set; }
+
+    /// <summary>Where the bytes are read (the claim check), kept so a queued or interrupted run can start again.</summary>
+    public string? DatasetContentUri { get; set; }
 
     /// <summary>"dataset", "drift" or "manual".</summary>
     public required string Trigger { get; set; }
@@ -44,9 +50,34 @@ public sealed class TrainingRun
     public long ArtifactSizeBytes { get; set; }
     public string? Error { get; set; }
     public string? TraceId { get; set; }
+
+    /// <summary>W3C traceparent of what queued the run: the run's own span continues that trace.</summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>How many times a process started this run; an interrupted run starts again until Training:Runs:MaxAttempts.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Requests served by this run: the one that queued it plus retrains that collapsed into it while it waited.</summary>
+    public int Requests { get; set; } = 1;
+
+    /// <summary>Why the run started again (or failed): the last interruption, for the operator.</summary>
+    public string? Interruption { get; set; }
+
+    /// <summary>The Training instance executing it, and when that instance last said it still does.</summary>
+    public string? Owner { get; set; }
+    public DateTimeOffset? HeartbeatAt { get; set; }
+
+    public DateTimeOffset QueuedAt { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public double DurationSeconds { get; set; }
+
+    /// <summary>The dataset version this run trains on.</summary>
+    public DatasetPointer Dataset() => new()
+    {
+        ModelName = ModelName, DatasetName = DatasetName, DatasetVersion = DatasetVersion, DatasetVersionId = DatasetVersionId,
+        Sha256 = DatasetSha256, Target = Target ?? "", Task = Task ?? "", ContentUri = DatasetContentUri ?? "",
+    };
 
     /// <summary>Exactly which rows of which dataset versions trained the run and which were held out for the gate.</summary>
     public DataPolicy.DataSelection? Data { get; set; }

@@ -198,6 +198,23 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.ToTable("datasets", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Training.Model.RunTrigger", b =>
+                {
+                    b.Property<string>("TriggerKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TriggerKey");
+
+                    b.ToTable("run_triggers", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Training.Model.TrainingRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -209,6 +226,9 @@ namespace Platform.Training.Infrastructure.Migrations
 
                     b.Property<long>("ArtifactSizeBytes")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
 
                     b.Property<double?>("ChampionMetric")
                         .HasColumnType("double precision");
@@ -222,6 +242,9 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<string>("Data")
                         .HasColumnType("text");
 
+                    b.Property<string>("DatasetContentUri")
+                        .HasColumnType("text");
+
                     b.Property<string>("DatasetName")
                         .IsRequired()
                         .HasColumnType("text");
@@ -233,6 +256,9 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<int>("DatasetVersion")
                         .HasColumnType("integer");
 
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("double precision");
 
@@ -242,8 +268,14 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("HoldoutRows")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Interruption")
+                        .HasColumnType("text");
 
                     b.Property<string>("MetricsJson")
                         .HasColumnType("text");
@@ -253,6 +285,10 @@ namespace Platform.Training.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ParametersJson")
                         .HasColumnType("text");
 
@@ -261,6 +297,12 @@ namespace Platform.Training.Infrastructure.Migrations
 
                     b.Property<string>("Progress")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Seed")
                         .HasColumnType("integer");
@@ -286,6 +328,9 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<string>("TraceId")
                         .HasColumnType("text");
 
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("text");
+
                     b.Property<int>("TrainRows")
                         .HasColumnType("integer");
 
@@ -304,6 +349,8 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ModelName");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("TriggerKey")
                         .IsUnique();

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 
-namespace Platform.IntegrationTests;
+namespace Platform.Tests;
 
 /// <summary>A thread-safe sink for the in-memory exporter: five hosts export into it concurrently.</summary>
 public sealed class SpanCollection : ICollection<Activity>

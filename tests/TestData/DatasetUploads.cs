@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Platform.Tests;
 
-namespace Platform.IntegrationTests;
+namespace Platform.Tests;
 
 public static class DatasetUploads
 {

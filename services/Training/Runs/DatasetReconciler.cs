@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Training.Model;
+
+namespace Platform.Training.Runs;
+
+/// <summary>
+/// Converges with Ingestion even when a <c>DatasetUploaded</c> was lost or is late: shortly after start-up and then
+/// every <see cref="RunLifecycleOptions.ReconcileInterval"/>, asks Ingestion for each dataset's newest version and
+/// queues a run for any that has none. Only the newest: a run on it covers older versions nobody trained.
+/// </summary>
+public sealed class DatasetReconciler(
+    IHttpClientFactory httpClients,
+    IServiceScopeFactory scopes,
+    IOptions<TrainingOptions> training,
+    IOptions<RunLifecycleOptions> options,
+    ILogger<DatasetReconciler> logger) : BackgroundService
+{
+    public const string HttpClientName = "ingestion-reconciliation";
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(FirstDelay, stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var queued = await ReconcileAsync(stoppingToken);
+                    if (queued > 0) logger.LogWarning("Reconciliation with Ingestion queued {Count} run(s) for dataset versions without one", queued);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Reconciliation with Ingestion failed; trying again in {Interval}", options.Value.ReconcileInterval);
+                }
+
+                await Task.Delay(options.Value.ReconcileInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var http = httpClients.CreateClient(HttpClientName);
+        var datasets = await http.GetFromJsonAsync<List<Dataset>>(new Uri(training.Value.IngestionUrl, "datasets"), cancellationToken) ?? [];
+        var queued = 0;
+        foreach (var newest in datasets.Select(d => d.Versions.MaxBy(v => v.Version)).OfType<DatasetVersion>())
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var queue = scope.ServiceProvider.GetRequiredService<RunQueue>();
+            try
+            {
+                var run = await queue.EnqueueDatasetVersionAsync(new DatasetPointer
+                {
+                    ModelName = newest.Name, DatasetName = newest.Name, DatasetVersion = newest.Version, DatasetVersionId = newest.Id,
+                    Sha256 = newest.Sha256, Target = newest.Target, Task = newest.Task, ContentUri = newest.ContentUri.ToString(),
+                }, cancellationToken);
+                if (run is not null) queued++;
+            }
+            catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The DatasetUploaded consumer recorded the same version a moment earlier: nothing is missing.
+            }
+        }
+
+        return queued;
+    }
+
+    // Ingestion's read model, the fields used here.
+    private sealed record Dataset(string Name, int LatestVersion, List<DatasetVersion> Versions);
+
+    private sealed record DatasetVersion(Guid Id, string Name, int Version, string Sha256, string Target, string Task, Uri ContentUri);
+}

@@ -1,0 +1,135 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Platform.ChaosTests;
+
+/// <summary>
+/// The five services as separate hosts on fresh databases, with the run lifecycle's timings shortened so that a test
+/// sees recovery within seconds; and the reads the tests assert on (runs, versions, what Inference serves).
+/// </summary>
+public sealed class ChaosPlatform : IAsyncDisposable
+{
+    public static readonly TimeSpan Converge = TimeSpan.FromSeconds(60);
+
+    private ChaosPlatform(ServiceHosts hosts) => Hosts = hosts;
+
+    public ServiceHosts Hosts { get; }
+
+    public static async Task<ChaosPlatform> StartAsync(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            // MassTransit purges "on start-up" at the first connection that finds messages, which after a broker
+            // restart is a reconnection: it would delete exactly the messages these tests prove are kept.
+            ["Messaging:PurgeOnStartup"] = "false",
+            ["Training:Trainers:0"] = "sdca",
+            ["Training:Trainers:1"] = "fasttree",
+            ["Training:Runs:HeartbeatInterval"] = "00:00:02",
+            ["Training:Runs:RecoveryInterval"] = "00:00:03",
+            ["Training:Runs:StaleAfter"] = "00:00:20",
+            ["Training:Runs:PollInterval"] = "00:00:01",
+            ["Training:Runs:OutageRetryDelay"] = "00:00:03",
+            ["Training:Runs:ReconcileInterval"] = "00:00:10",
+            ["Inference:LogFlushInterval"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        return new ChaosPlatform(await ServiceHosts.StartAsync(Servers.RabbitUri, Servers.PostgresConnection, settings));
+    }
+
+    public HttpClient Client(string service) => Hosts.Client(service);
+
+    public string ModelName(string scenario) => $"{scenario}-{Hosts.RunId}";
+
+    /// <summary>Uploads the diabetes training split as the model's dataset (a new version: 201).</summary>
+    public async Task UploadAsync(string model, string file = "diabetes_train.csv")
+    {
+        using var ingestion = Client("ingestion");
+        await ingestion.UploadDatasetAsync(model, file, "target=target&task=regression");
+    }
+
+    public async Task<JsonArray> RunsAsync(string model)
+    {
+        using var training = Client("training");
+        return (await training.GetFromJsonAsync<JsonArray>($"runs?model={model}"))!;
+    }
+
+    public async Task<JsonObject?> RegisteredAsync(string model)
+    {
+        using var registry = Client("registry");
+        using var response = await registry.GetAsync($"models/{model}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+    }
+
+    public async Task<bool> ServesAsync(string model, int version)
+    {
+        using var inference = Client("inference");
+        using var response = await inference.GetAsync($"v2/models/{model}");
+        if (!response.IsSuccessStatusCode) return false;
+        var metadata = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return metadata?["versions"]?.AsArray().Any(v => v?.GetValue<string>() == version.ToString(System.Globalization.CultureInfo.InvariantCulture)) == true;
+    }
+
+    /// <summary>Waits until a run of the model is in the given stage (or later than queued, if null).</summary>
+    public Task<TimeSpan> RunReachesAsync(string model, string stage) => Eventually.HoldsAsync(
+        async () => (await RunsAsync(model)).Any(r => r?["stage"]?.GetValue<string>() == stage), TimeSpan.FromMinutes(2), $"a run of {model} in stage {stage}");
+
+    /// <summary>
+    /// The converged state after one upload: one run, succeeded; one registered version, in production; Inference
+    /// serving it. Returns the time it took from now.
+    /// </summary>
+    public async Task<TimeSpan> ConvergedOnOneVersionAsync(string model, bool serving = true)
+    {
+        var last = "nothing read yet";
+        try
+        {
+            return await Eventually.HoldsAsync(async () =>
+            {
+                var runs = await RunsAsync(model);
+                var registered = await RegisteredAsync(model);
+                var served = serving && await ServesAsync(model, 1);
+                last = $"runs {runs.ToJsonString()}; registry {registered?.ToJsonString() ?? "404"}; served {served}";
+                return runs.Count == 1 && runs[0]?["status"]?.GetValue<string>() == "succeeded"
+                    && registered?["productionVersion"]?.GetValue<int?>() == 1 && (!serving || served);
+            }, Converge, $"{model}: one succeeded run, version 1 in production{(serving ? " and served" : "")}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} Last state: {last}", ex);
+        }
+    }
+
+    /// <summary>Nothing lost, nothing doubled: exactly one run and one registered version, no message in any _error queue of this run.</summary>
+    public async Task AssertExactlyOnceAsync(string model, IReadOnlyDictionary<string, long> errorsBefore)
+    {
+        var runs = await RunsAsync(model);
+        Assert.Single(runs);
+        var registered = await RegisteredAsync(model);
+        Assert.NotNull(registered);
+        Assert.Single(registered["versions"]!.AsArray());
+        var errorsAfter = await Servers.ErrorQueuesAsync();
+        var grown = errorsAfter.Where(q => q.Value > errorsBefore.GetValueOrDefault(q.Key)).Select(q => $"{q.Key}: {q.Value}").ToList();
+        Assert.True(grown.Count == 0, $"Messages dead-lettered during the fault: {string.Join(", ", grown)}");
+    }
+
+    /// <summary>The events Training committed to its outbox, and whether each has been published.</summary>
+    public async Task<List<(string Type, bool Dispatched)>> TrainingOutboxAsync()
+    {
+        var connection = new NpgsqlConnectionStringBuilder(Servers.PostgresConnection) { Database = $"trainingdb_{Hosts.RunId}" };
+        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT "MessageType", "DispatchedAt" IS NOT NULL FROM outbox_messages ORDER BY "Id" """, db);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, bool)>();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetBoolean(1)));
+        return rows;
+    }
+
+    public ValueTask DisposeAsync() => Hosts.DisposeAsync();
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChaosCollection
+{
+    public const string Name = "chaos";
+}
