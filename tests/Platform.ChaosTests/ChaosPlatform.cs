@@ -12,6 +12,12 @@ public sealed class ChaosPlatform : IAsyncDisposable
 {
     public static readonly TimeSpan Converge = TimeSpan.FromSeconds(60);
 
+    /// <summary>The search budget of a run in these tests; the large dataset's search needs more than this.</summary>
+    public static readonly TimeSpan LargeTrainingBudget = TimeSpan.FromSeconds(20);
+
+    /// <summary>Rows of the large dataset: its cross-validation runs for longer than <see cref="LargeTrainingBudget"/>.</summary>
+    public const int LargeRows = 12_000;
+
     private ChaosPlatform(ServiceHosts hosts) => Hosts = hosts;
 
     public ServiceHosts Hosts { get; }
@@ -32,6 +38,9 @@ public sealed class ChaosPlatform : IAsyncDisposable
             ["Training:Runs:OutageRetryDelay"] = "00:00:03",
             ["Training:Runs:ReconcileInterval"] = "00:00:10",
             ["Inference:LogFlushInterval"] = "00:00:00.500",
+            // Bounds every run's model search (the best finished candidate wins), so that a run resumed after a fault
+            // converges within the tests' 60 s even on the large dataset (whose full search takes longer).
+            ["Training:TimeBudget"] = LargeTrainingBudget.ToString(),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         return new ChaosPlatform(await ServiceHosts.StartAsync(Servers.RabbitUri, Servers.PostgresConnection, settings));
@@ -46,6 +55,16 @@ public sealed class ChaosPlatform : IAsyncDisposable
     {
         using var ingestion = Client("ingestion");
         await ingestion.UploadDatasetAsync(model, file, "target=target&task=regression");
+    }
+
+    /// <summary>
+    /// Uploads a large Friedman #1 regression dataset, so that the run's training lasts long enough to be interrupted
+    /// in the middle of its cross-validation (the diabetes split trains in about a second on a quiet machine).
+    /// </summary>
+    public async Task UploadLargeAsync(string model)
+    {
+        using var ingestion = Client("ingestion");
+        await ingestion.UploadCsvFileAsync(model, SyntheticData.Friedman1Csv(LargeRows), "target=target&task=regression");
     }
 
     public async Task<JsonArray> RunsAsync(string model)
@@ -71,8 +90,29 @@ public sealed class ChaosPlatform : IAsyncDisposable
     }
 
     /// <summary>Waits until a run of the model is in the given stage (or later than queued, if null).</summary>
-    public Task<TimeSpan> RunReachesAsync(string model, string stage) => Eventually.HoldsAsync(
-        async () => (await RunsAsync(model)).Any(r => r?["stage"]?.GetValue<string>() == stage), TimeSpan.FromMinutes(2), $"a run of {model} in stage {stage}");
+    public Task<TimeSpan> RunReachesAsync(string model, string stage)
+    {
+        var last = "nothing read yet";
+        return Eventually.HoldsAsync(async () =>
+        {
+            var runs = await RunsAsync(model);
+            last = runs.ToJsonString();
+            return runs.Any(r => r?["stage"]?.GetValue<string>() == stage);
+        }, TimeSpan.FromMinutes(2), () => $"a run of {model} in stage {stage}; last read: {last}");
+    }
+
+    /// <summary>Waits until a run of the model is fitting candidates (cross-validation under way, not finished); returns that progress.</summary>
+    public async Task<JsonObject> RunMidCrossValidationAsync(string model)
+    {
+        var last = "nothing read yet";
+        return await Eventually.ValueAsync(async () =>
+        {
+            var runs = await RunsAsync(model);
+            last = runs.ToJsonString();
+            return runs.Select(r => r?["progress"] as JsonObject).FirstOrDefault(p =>
+                p?["stage"]?.GetValue<string>() == "cross-validation" && p["done"]!.GetValue<int>() < p["total"]!.GetValue<int>());
+        }, TimeSpan.FromMinutes(2), () => $"a run of {model} in the middle of its cross-validation; last read: {last}");
+    }
 
     /// <summary>
     /// The converged state after one upload: one run, succeeded; one registered version, in production; Inference

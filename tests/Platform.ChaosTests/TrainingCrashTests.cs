@@ -3,8 +3,9 @@ using Xunit.Abstractions;
 namespace Platform.ChaosTests;
 
 /// <summary>
-/// Training stopped mid-run: abruptly (as a crash leaves it), gracefully, and as a real process with SIGKILL and
-/// SIGTERM. Each time the run resumes once after the restart and the version is trained and registered once.
+/// Training stopped mid-run, during a large training (12,000 rows, in the middle of its cross-validation): abruptly
+/// (as a crash leaves it), gracefully, and as a real process with SIGKILL and SIGTERM. Each time the process is gone
+/// within 30 s, the run resumes once after the restart, and the version is trained, registered and served once.
 /// </summary>
 [Collection(ChaosCollection.Name)]
 public sealed class TrainingCrashTests(ITestOutputHelper output)
@@ -33,8 +34,8 @@ public sealed class TrainingCrashTests(ITestOutputHelper output)
     {
         await using var platform = await ChaosPlatform.StartAsync(new Dictionary<string, string?> { ["Training:Runs:MaxAttempts"] = "1" });
         var model = platform.ModelName("last-attempt");
-        await platform.UploadAsync(model);
-        await platform.RunReachesAsync(model, "training");
+        await platform.UploadLargeAsync(model);
+        await platform.RunMidCrossValidationAsync(model);
         await platform.Hosts.StopAsync("training", abruptly: true);
         await platform.Hosts.StartAsync("training");
 
@@ -49,28 +50,43 @@ public sealed class TrainingCrashTests(ITestOutputHelper output)
     private async Task InterruptMidRunAsync(string scenario, bool asProcess, Func<ChaosPlatform, Task<TimeSpan>> interrupt, int expectedAttempts, string expectedInterruption)
     {
         await using var platform = await ChaosPlatform.StartAsync();
-        if (asProcess)
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        void Log(string what) => output.WriteLine($"{watch.Elapsed.TotalSeconds,6:F1} s  {what}");
+        try
         {
-            await platform.Hosts.StopAsync("training");
-            await platform.Hosts.StartProcessAsync("training");
+            if (asProcess)
+            {
+                await platform.Hosts.StopAsync("training");
+                await platform.Hosts.StartProcessAsync("training");
+                Log("Training runs as a process");
+            }
+
+            var model = platform.ModelName(scenario);
+            var errorsBefore = await Servers.ErrorQueuesAsync();
+            await platform.UploadLargeAsync(model);
+            Log($"uploaded {ChaosPlatform.LargeRows} rows");
+
+            // A large training, interrupted in the middle of its cross-validation: the cancellation has to reach the fit.
+            var progress = await platform.RunMidCrossValidationAsync(model);
+            Log($"run training: {progress.ToJsonString()}");
+            var stopped = await interrupt(platform);
+            Log($"Training gone {stopped.TotalSeconds:F1} s after the fault");
+            Assert.True(stopped < TimeSpan.FromSeconds(30), $"Training took {stopped} to stop.");
+            if (asProcess) await platform.Hosts.StartProcessAsync("training");
+            else await platform.Hosts.StartAsync("training");
+            Log("Training restarted");
+
+            var converged = await platform.ConvergedOnOneVersionAsync(model);
+            Log($"converged {converged.TotalSeconds:F1} s after the restart");
+            await platform.AssertExactlyOnceAsync(model, errorsBefore);
+            var run = (await platform.RunsAsync(model))[0]!;
+            Assert.Equal(expectedAttempts, run["attempts"]!.GetValue<int>());
+            Assert.Contains(expectedInterruption, run["interruption"]!.GetValue<string>(), StringComparison.Ordinal);
         }
-
-        var model = platform.ModelName(scenario);
-        var errorsBefore = await Servers.ErrorQueuesAsync();
-        await platform.UploadAsync(model);
-
-        await platform.RunReachesAsync(model, "training");
-        var stopped = await interrupt(platform);
-        output.WriteLine($"Training gone {stopped.TotalSeconds:F1} s after the fault");
-        Assert.True(stopped < TimeSpan.FromSeconds(30), $"Training took {stopped} to stop.");
-        if (asProcess) await platform.Hosts.StartProcessAsync("training");
-        else await platform.Hosts.StartAsync("training");
-
-        var converged = await platform.ConvergedOnOneVersionAsync(model);
-        output.WriteLine($"converged {converged.TotalSeconds:F1} s after the restart");
-        await platform.AssertExactlyOnceAsync(model, errorsBefore);
-        var run = (await platform.RunsAsync(model))[0]!;
-        Assert.Equal(expectedAttempts, run["attempts"]!.GetValue<int>());
-        Assert.Contains(expectedInterruption, run["interruption"]!.GetValue<string>(), StringComparison.Ordinal);
+        catch when (asProcess)
+        {
+            Log($"Training's last process output:\n{platform.Hosts.ProcessOutput("training")}");
+            throw;
+        }
     }
 }

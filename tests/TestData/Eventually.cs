@@ -3,7 +3,9 @@ namespace Platform.Tests;
 /// <summary>
 /// The test kit's one wait: polls a condition until it holds or the time is up, then fails saying what it waited for.
 /// A probe that throws (a host still down, a server being restarted) counts as "not yet"; the last such failure is in
-/// the message. <c>HoldsAsync</c> returns how long it waited, for tests that measure convergence.
+/// the message, and a probe that knows waiting is pointless (the process it waits for has exited) throws
+/// <see cref="WaitAbandonedException"/> to fail at once. <c>HoldsAsync</c> returns how long it waited, for tests that
+/// measure convergence.
 /// </summary>
 public static class Eventually
 {
@@ -36,7 +38,7 @@ public static class Eventually
                 if (await probe() is { } value) return (value, watch.Elapsed);
                 last = null;
             }
-            catch (Exception ex) when (ex is not TimeoutException)
+            catch (Exception ex) when (ex is not (TimeoutException or WaitAbandonedException))
             {
                 last = ex;
             }
@@ -49,3 +51,6 @@ public static class Eventually
         }
     }
 }
+
+/// <summary>Thrown by a probe of <see cref="Eventually"/> when what it waits for can no longer happen: the wait fails at once.</summary>
+public sealed class WaitAbandonedException(string message) : Exception(message);

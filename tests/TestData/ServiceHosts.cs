@@ -39,6 +39,7 @@ public sealed class ServiceHosts : IAsyncDisposable
 
     private readonly Dictionary<string, WebApplication> _apps = [];
     private readonly Dictionary<string, ChildService> _processes = [];
+    private readonly Dictionary<string, ChildService> _lastProcess = [];
     private readonly List<string> _startOrder = [];
     private readonly string _dataPath;
     private Dictionary<string, string?> _settings = [];
@@ -187,14 +188,18 @@ public sealed class ServiceHosts : IAsyncDisposable
         var child = ChildService.Start(Path.Combine(AppContext.BaseDirectory, Modules[service].ApplicationName + ".dll"),
             Directory.CreateDirectory(Path.Combine(_dataPath, service)).FullName, settings);
         _processes[service] = child;
+        _lastProcess[service] = child;
         using var client = Client(service);
         await Eventually.HoldsAsync(async () =>
         {
-            if (child.Process.HasExited) throw new InvalidOperationException($"{service} exited with {child.Process.ExitCode}: {child.Output}");
+            if (child.Process.HasExited) throw new WaitAbandonedException($"{service} exited with {child.Process.ExitCode}: {child.Output}");
             using var response = await client.GetAsync("alive");
             return response.IsSuccessStatusCode;
         }, TimeSpan.FromSeconds(60), $"{service} (process {child.Process.Id}) to answer /alive");
     }
+
+    /// <summary>The last output of the service's newest process (running or not), for failure messages.</summary>
+    public string ProcessOutput(string service) => _lastProcess.TryGetValue(service, out var child) ? child.Output : $"({service} never ran as a process)";
 
     /// <summary>Sends a signal (KILL, TERM) to a service's process and waits for it to exit; returns how long that took.</summary>
     public async Task<TimeSpan> SignalAsync(string service, string signal)

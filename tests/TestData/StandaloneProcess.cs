@@ -69,7 +69,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
 
     /// <summary>Waits for <paramref name="condition"/> while the process lives; a timeout shows the process's last output.</summary>
     public Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        Eventually.HoldsAsync(async () => _process.HasExited ? throw new InvalidOperationException($"The embedded default exited waiting for {what}:\n{Tail()}") : await condition(),
+        Eventually.HoldsAsync(async () => _process.HasExited ? throw new WaitAbandonedException($"The embedded default exited waiting for {what}:\n{Tail()}") : await condition(),
             timeout, () => $"{what}; the embedded default's last output:\n{Tail()}");
 
     private string Tail() => Output()[^Math.Min(4000, Output().Length)..];
