@@ -49,19 +49,9 @@ public sealed class BusObserver : IAsyncDisposable
 
     public IEnumerable<T> All<T>() => Received.OfType<T>();
 
-    public async Task<T> WaitForAsync<T>(Func<T, bool> match, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Received.OfType<T>().FirstOrDefault(match);
-            if (found is not null) return found;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No {typeof(T).Name} matching the condition arrived within {timeout}. Received: " +
-            string.Join(", ", Received.Select(m => m.GetType().Name)));
-    }
+    public Task<T> WaitForAsync<T>(Func<T, bool> match, TimeSpan timeout) where T : class =>
+        Eventually.ValueAsync(() => Task.FromResult(Received.OfType<T>().FirstOrDefault(match)), timeout,
+            () => $"a {typeof(T).Name} matching the condition. Received: {string.Join(", ", Received.Select(m => m.GetType().Name))}");
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 }

@@ -86,15 +86,5 @@ public sealed class ConceptDriftLoopTests(PlatformFixture fixture)
         return document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetString()!).ToArray();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Slow;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"Timed out after {Slow} waiting for {what}.");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.HoldsAsync(condition, Slow, what);
 }

@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Ml.Data;
 using Platform.Tests;
@@ -18,48 +14,17 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
 {
     private const string ApiKey = "embedded-default-test-key";
     private static readonly TimeSpan Slow = TimeSpan.FromMinutes(4);
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "platform-embedded-" + Guid.NewGuid().ToString("N"));
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private StandaloneProcess? _standalone;
     private HttpClient _http = new();
 
     public async Task InitializeAsync()
     {
-        var port = LoopbackPorts.Free();
-        var dll = Path.Combine(AppContext.BaseDirectory, "Platform.Standalone.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", _dataPath,
-                "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
-                "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
-                "--Training:DataPolicy:MinNewRows", "200", "--Monitoring:LabelledBatchRows", "100",
-            },
-            WorkingDirectory = Directory.CreateDirectory(_dataPath).FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
-        _http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        await WaitUntilAsync(async () =>
-        {
-            try
-            {
-                return (await _http.GetAsync("health")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromMinutes(1), "the embedded default to answer /health");
+        _standalone = await StandaloneProcess.StartAsync([
+            "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
+            "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
+            "--Training:DataPolicy:MinNewRows", "200", "--Monitoring:LabelledBatchRows", "100",
+        ]);
+        _http = _standalone.CreateClient(ApiKey);
     }
 
     [Fact]
@@ -122,39 +87,11 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
             (int)body["version"]!);
     }
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited) break;
-            if (await condition()) return;
-            await Task.Delay(250);
-        }
-
-        string output;
-        lock (_output) output = _output.ToString();
-        throw new TimeoutException($"Timed out after {timeout} waiting for {what}. Process output (last 4000 chars):\n{output[Math.Max(0, output.Length - 4000)..]}");
-    }
-
+    private Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => _standalone!.UntilAsync(condition, timeout, what);
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may hold a file a moment after the process ended; the folder is under the temp path.
-        }
+        if (_standalone is not null) await _standalone.DisposeAsync();
     }
 }

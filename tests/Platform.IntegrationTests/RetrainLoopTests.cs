@@ -207,36 +207,17 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         return (int)body!["version"]!;
     }
 
-    private static async Task<object> WaitForDecisionAsync(BusObserver observer, string model, int version)
-    {
-        var deadline = DateTime.UtcNow + Slow;
-        while (DateTime.UtcNow < deadline)
-        {
-            object? decided = observer.All<ModelPromoted>().FirstOrDefault(p => p.ModelName == model && p.Version == version)
-                ?? (object?)observer.All<ModelRejected>().FirstOrDefault(r => r.ModelName == model && r.Version == version);
-            if (decided is not null) return decided;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No gate decision for {model} v{version}.");
-    }
+    private static Task<object> WaitForDecisionAsync(BusObserver observer, string model, int version) => Eventually.ValueAsync(() => Task.FromResult(
+            observer.All<ModelPromoted>().FirstOrDefault(p => p.ModelName == model && p.Version == version)
+            ?? (object?)observer.All<ModelRejected>().FirstOrDefault(r => r.ModelName == model && r.Version == version)),
+        Slow, () => $"a gate decision for {model} v{version}");
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => WaitUntilAsync(condition, timeout, () => what);
 
     private static string Describe(IEnumerable<Activity> spans) =>
         string.Join("; ", spans.Select(s => $"{s.DisplayName} [{s.Source.Name}] {s.TraceId}/{s.ParentSpanId}"));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"Timed out after {timeout} waiting for {what()}.");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) => Eventually.HoldsAsync(condition, timeout, what);
 
     private static double StdDev(double[] values)
     {

@@ -24,17 +24,17 @@ public sealed class AuditAndRateLimitTests : IAsyncLifetime
         ["Auth:Keys:alice:Roles"] = "operator",
         ["Auth:Keys:uploader:Key"] = ProducerKey,
         ["Auth:Keys:uploader:Roles"] = "producer",
-    });
+    }, environment: "Production");
 
     [Fact]
     public async Task A_manual_promotion_is_audited_with_the_key_id_and_never_the_key()
     {
-        using var producer = _process!.Client(ProducerKey);
-        using var operatorClient = _process.Client(OperatorKey);
+        using var producer = _process!.CreateClient(ProducerKey, SecuredPlatform.RequestTimeout);
+        using var operatorClient = _process.CreateClient(OperatorKey, SecuredPlatform.RequestTimeout);
         await UploadAsync(producer, "diabetes_train.csv");
-        await _process.WaitUntilAsync(async () => await ProductionVersionAsync(operatorClient) == 1, TimeSpan.FromMinutes(4), "version 1 in production");
+        await _process.UntilAsync(async () => await ProductionVersionAsync(operatorClient) == 1, TimeSpan.FromMinutes(4), "version 1 in production");
         await UploadAsync(producer, "diabetes.csv");
-        await _process.WaitUntilAsync(async () => (await operatorClient.GetFromJsonAsync<JsonObject>("models/diabetes"))!["versions"]!.AsArray().Count == 2,
+        await _process.UntilAsync(async () => (await operatorClient.GetFromJsonAsync<JsonObject>("models/diabetes"))!["versions"]!.AsArray().Count == 2,
             TimeSpan.FromMinutes(4), "version 2");
         var target = await ProductionVersionAsync(operatorClient) == 1 ? 2 : 1;
 
@@ -56,13 +56,13 @@ public sealed class AuditAndRateLimitTests : IAsyncLifetime
         var entry = JsonNode.Parse(audit)!.AsArray().First(a => (string?)a!["action"] == "manual-promote")!;
         Assert.Equal(("alice", "incident 42", target), ((string?)entry["keyId"], (string?)entry["reason"], (int?)entry["toVersion"]));
         Assert.DoesNotContain(OperatorKey, audit, StringComparison.Ordinal);
-        Assert.Contains("Audit: download", _process.Output, StringComparison.Ordinal); // the Registry read the run's artifact with the service key
+        Assert.Contains("Audit: download", _process.Output(), StringComparison.Ordinal); // the Registry read the run's artifact with the service key
     }
 
     [Fact]
     public async Task Fifty_retrain_calls_in_a_row_pass_the_per_key_limit_five_times_and_get_429_problems_with_Retry_After()
     {
-        using var operatorClient = _process!.Client(OperatorKey);
+        using var operatorClient = _process!.CreateClient(OperatorKey, SecuredPlatform.RequestTimeout);
         var passed = 0;
         var limited = 0;
         for (var i = 0; i < 50; i++)

@@ -48,7 +48,7 @@ public sealed class HostileInputTests(SecuredPlatform platform, ITestOutputHelpe
             {
                 requests++;
                 var (role, request) = attack.Build(endpoint, platform);
-                using var client = role is null ? platform.Client(null) : Endpoints.Roles.Contains(role) ? platform.Client(role) : platform.Process.Client(role);
+                using var client = role is null ? platform.Client(null) : Endpoints.Roles.Contains(role) ? platform.Client(role) : platform.Process.CreateClient(role, SecuredPlatform.RequestTimeout);
                 var what = $"{endpoint} × {attack.Name}";
                 try
                 {

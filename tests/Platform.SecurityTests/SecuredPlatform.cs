@@ -19,9 +19,12 @@ public sealed class SecuredPlatform : IAsyncLifetime
     public Guid RunId { get; private set; }
     public IReadOnlyList<Endpoint> Endpoints { get; private set; } = [];
 
+    /// <summary>Requests of these tests are small: one that takes longer than this hangs.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     public static string KeyOf(string role) => $"security-test-{role}-key";
 
-    public HttpClient Client(string? role) => Process.Client(role is null ? null : KeyOf(role));
+    public HttpClient Client(string? role) => Process.CreateClient(role is null ? null : KeyOf(role), RequestTimeout);
 
     public async Task InitializeAsync()
     {
@@ -41,7 +44,7 @@ public sealed class SecuredPlatform : IAsyncLifetime
             settings[$"Auth:Keys:{role}:Roles"] = role;
         }
 
-        _process = await StandaloneProcess.StartAsync(settings);
+        _process = await StandaloneProcess.StartAsync(settings, environment: "Production");
         using var producer = Client(SecurityTests.Endpoints.Producer);
         using var csv = new StreamContent(File.OpenRead(SharedData.PathOf("diabetes_train.csv")));
         csv.Headers.ContentType = new("text/csv");
@@ -50,8 +53,8 @@ public sealed class SecuredPlatform : IAsyncLifetime
 
         using var operatorClient = Client(SecurityTests.Endpoints.Operator);
         var slow = TimeSpan.FromMinutes(4);
-        await Process.WaitUntilAsync(async () => (await operatorClient.GetAsync("models/diabetes/signature")).IsSuccessStatusCode, slow, "the model to be served");
-        await Process.WaitUntilAsync(async () => (await operatorClient.GetAsync("drift/diabetes/reference")).IsSuccessStatusCode, slow, "the drift reference");
+        await Process.UntilAsync(async () => (await operatorClient.GetAsync("models/diabetes/signature")).IsSuccessStatusCode, slow, "the model to be served");
+        await Process.UntilAsync(async () => (await operatorClient.GetAsync("drift/diabetes/reference")).IsSuccessStatusCode, slow, "the drift reference");
         var runs = await operatorClient.GetFromJsonAsync<JsonArray>("runs?model=diabetes");
         RunId = Guid.Parse((string)runs![0]!["id"]!);
         Endpoints = SecurityTests.Endpoints.All(RunId);

@@ -23,8 +23,14 @@ public sealed class StandaloneProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    /// <summary>Starts it with configuration as key/value pairs (passed as <c>--Key value</c>).</summary>
+    /// <param name="environment">The ASP.NET Core environment: Development (the loop's tests), Production (the security tests).</param>
+    public static Task<StandaloneProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string environment = "Development") =>
+        StartAsync(settings.SelectMany(setting => new[] { "--" + setting.Key, setting.Value }), environment: environment);
+
     /// <param name="arguments">Configuration as command-line pairs (<c>--Monitoring:WindowRows</c>, <c>200</c>, ...).</param>
-    public static async Task<StandaloneProcess> StartAsync(IEnumerable<string> arguments, TimeSpan? healthTimeout = null)
+    /// <param name="environment">The ASP.NET Core environment: Development (the loop's tests), Production (the security tests).</param>
+    public static async Task<StandaloneProcess> StartAsync(IEnumerable<string> arguments, TimeSpan? healthTimeout = null, string environment = "Development")
     {
         var port = LoopbackPorts.Free();
         var dataPath = Path.Combine(Path.GetTempPath(), "platform-embedded-" + Guid.NewGuid().ToString("N"));
@@ -37,7 +43,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Platform.Standalone.dll"), "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", dataPath })
             start.ArgumentList.Add(argument);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
 
         var standalone = new StandaloneProcess(Process.Start(start)!, dataPath, new Uri($"http://127.0.0.1:{port}/"));
         standalone._process.OutputDataReceived += (_, e) => standalone.Append(e.Data);
@@ -45,24 +51,19 @@ public sealed class StandaloneProcess : IAsyncDisposable
         standalone._process.BeginOutputReadLine();
         standalone._process.BeginErrorReadLine();
 
-        using var probe = new HttpClient { BaseAddress = standalone.BaseAddress };
-        await standalone.UntilAsync(async () =>
-        {
-            try
-            {
-                return (await probe.GetAsync("health")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, healthTimeout ?? TimeSpan.FromMinutes(1), "the embedded default to answer /health");
+        // A refused connection or a probe that times out is "not yet" (Eventually).
+        using var probe = new HttpClient { BaseAddress = standalone.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        await standalone.UntilAsync(async () => (await probe.GetAsync("health")).IsSuccessStatusCode,
+            healthTimeout ?? TimeSpan.FromMinutes(1), "the embedded default to answer /health");
         return standalone;
     }
 
-    public HttpClient CreateClient(string? apiKey = null)
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="timeout">The client's request timeout (default 2 minutes).</param>
+    public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromMinutes(2) };
         if (apiKey is not null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return http;
     }
