@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Platform.ChaosTests;
 
 /// <summary>
-/// Training stopped mid-run, during a large training (12,000 rows, in the middle of its cross-validation): abruptly
+/// Training stopped mid-run, during a large training (2,500 rows, in the middle of its cross-validation): abruptly
 /// (as a crash leaves it), gracefully, and as a real process with SIGKILL and SIGTERM. Each time the process is gone
 /// within 30 s, the run resumes once after the restart, and the version is trained, registered and served once.
 /// </summary>
