@@ -50,7 +50,18 @@ public sealed class ChaosPlatform : IAsyncDisposable
             ["Training:TimeBudget"] = LargeTrainingBudget.ToString(),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        return new ChaosPlatform(await ServiceHosts.StartAsync(Servers.RabbitUri, Servers.PostgresConnection, settings));
+        var platform = new ChaosPlatform(await ServiceHosts.StartAsync(Servers.RabbitUri, Servers.PostgresConnection, settings));
+        // Ready only when every bus has started its endpoints, and so purged the queues of what earlier test
+        // assemblies left there (the CLI tests' DatasetUploaded, say). A Training stopped before that and started
+        // again as a process (which does not purge) would otherwise queue runs for other suites' datasets ahead of
+        // the test's own.
+        foreach (var service in platform.Hosts.Urls.Keys)
+        {
+            using var client = platform.Client(service);
+            await Eventually.HoldsAsync(async () => (await client.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), $"{service} to answer /health 200");
+        }
+
+        return platform;
     }
 
     public HttpClient Client(string service) => Hosts.Client(service);
