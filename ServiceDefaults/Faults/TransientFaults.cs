@@ -21,7 +21,12 @@ public static class TransientFaults
         NpgsqlException npgsql => npgsql.IsTransient,
         // 5 = SQLITE_BUSY, 6 = SQLITE_LOCKED: another writer holds the file.
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
-        HttpRequestException http => http.StatusCode is null or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway
+        // Without a status: an outage only when the connection failed. A request refused before it was sent (an
+        // address that is not the platform's own) fails the same way every time: waiting it out would only hold a
+        // runner slot for ten minutes.
+        HttpRequestException { StatusCode: null } http => http.HttpRequestError is HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError or HttpRequestError.ResponseEnded or HttpRequestError.ProxyTunnelError,
+        HttpRequestException http => http.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway
             or HttpStatusCode.GatewayTimeout or HttpStatusCode.TooManyRequests,
         BrokenCircuitException or TimeoutRejectedException => true,
         SocketException or TimeoutException => true,
