@@ -6,15 +6,20 @@ the issue's margin (0.005 R², 0.5 accuracy point). Checks that both sides score
 /usr/bin/python3 bench/quality/compare.py
 """
 import csv
+import glob
 import os
 import statistics
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def read(name):
-    with open(os.path.join(HERE, "results", name)) as f:
-        return list(csv.DictReader(f))
+def read(side):
+    """Every results/<side>-<dataset>.csv (and a legacy results/<side>.csv)."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(HERE, "results", f"{side}*.csv"))):
+        with open(path) as f:
+            rows.extend(csv.DictReader(f))
+    return rows
 
 
 def summary(values):
@@ -26,7 +31,7 @@ def summary(values):
 def main():
     with open(os.path.join(HERE, "data", "tasks.csv")) as f:
         tasks = dict(csv.reader(f))
-    ours, theirs = read("platform.csv"), read("sklearn.csv")
+    ours, theirs = read("platform"), read("sklearn")
     print("| dataset | rows | metric | platform | scikit-learn | Δ | bar | platform CPU s | sklearn CPU s | CPU ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, task in tasks.items():
