@@ -48,7 +48,7 @@ foreach (var name in names)
         Console.WriteLine(line);
         foreach (var c in result.CrossValidation)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4} ({c.FoldScores.Count} folds, {c.Seconds:F1} s)"));
+                $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4}, {result.SelectionMetric} {c.SelectionMean:F4} ({c.FoldScores.Count} folds, {c.Seconds:F1} s)"));
     }
 
     File.WriteAllLines(Path.Combine(here, "results", $"platform-{name}.csv"), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
