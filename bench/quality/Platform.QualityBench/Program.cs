@@ -51,7 +51,9 @@ foreach (var name in names)
                 $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4}, {result.SelectionMetric} {c.SelectionMean:F4} ({c.FoldScores.Count} folds, {c.Seconds:F1} s)"));
     }
 
-    File.WriteAllLines(Path.Combine(here, "results", $"platform-{name}.csv"), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
+    // A run over some of the seeds gets its own file, so that several processes can share a dataset's splits.
+    var file = seeds.SequenceEqual(Enumerable.Range(0, 5)) ? $"platform-{name}.csv" : $"platform-{name}-seeds-{string.Join("-", seeds)}.csv";
+    File.WriteAllLines(Path.Combine(here, "results", file), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
 }
 
 static string FindBenchFolder()
