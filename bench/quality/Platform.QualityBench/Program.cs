@@ -49,11 +49,12 @@ foreach (var name in names)
         foreach (var c in result.CrossValidation)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4}, {result.SelectionMetric} {c.SelectionMean:F4} ({c.FoldScores.Count} folds, {c.Seconds:F1} s)"));
-    }
 
-    // A run over some of the seeds gets its own file, so that several processes can share a dataset's splits.
-    var file = seeds.SequenceEqual(Enumerable.Range(0, 5)) ? $"platform-{name}.csv" : $"platform-{name}-seeds-{string.Join("-", seeds)}.csv";
-    File.WriteAllLines(Path.Combine(here, "results", file), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
+        // Written after every split, so a run cut short keeps the splits it finished. A run over some of the seeds
+        // gets its own file, so that several processes can share a dataset's splits.
+        var file = seeds.SequenceEqual(Enumerable.Range(0, 5)) ? $"platform-{name}.csv" : $"platform-{name}-seeds-{string.Join("-", seeds)}.csv";
+        File.WriteAllLines(Path.Combine(here, "results", file), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
+    }
 }
 
 static string FindBenchFolder()
