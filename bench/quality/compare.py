@@ -1,20 +1,26 @@
-"""Prints the parity table from results/platform.csv and results/sklearn.csv (markdown).
+"""Prints the parity table from results/platform-<dataset>.csv and results/sklearn.csv (markdown).
 
 Per dataset: mean ± std over the 5 splits of the test metric (R² for regression, accuracy for classifiers) and of
 the CPU seconds per training, on both sides; Δ = platform − scikit-learn; "bar" says whether the platform is within
-the issue's margin (0.005 R², 0.5 accuracy point). Checks that both sides scored the same test rows.
+the issue's margin (0.005 R², 0.5 accuracy point) and "CPU bar" whether training costs at most 2× scikit-learn's CPU on
+datasets of 2,000+ rows. Checks that both sides scored the same test rows.
 /usr/bin/python3 bench/quality/compare.py
 """
 import csv
+import glob
 import os
 import statistics
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def read(name):
-    with open(os.path.join(HERE, "results", name)) as f:
-        return list(csv.DictReader(f))
+def read(side):
+    """Every results/<side>-<dataset>.csv (and a legacy results/<side>.csv)."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(HERE, "results", f"{side}*.csv"))):
+        with open(path) as f:
+            rows.extend(csv.DictReader(f))
+    return rows
 
 
 def summary(values):
@@ -26,9 +32,9 @@ def summary(values):
 def main():
     with open(os.path.join(HERE, "data", "tasks.csv")) as f:
         tasks = dict(csv.reader(f))
-    ours, theirs = read("platform.csv"), read("sklearn.csv")
-    print("| dataset | rows | metric | platform | scikit-learn | Δ | bar | platform CPU s | sklearn CPU s | CPU ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    ours, theirs = read("platform"), read("sklearn")
+    print("| dataset | rows | metric | platform | scikit-learn | Δ | bar | platform CPU s | sklearn CPU s | CPU ratio | CPU bar (2,000+ rows: ≤ 2×) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, task in tasks.items():
         a = sorted((r for r in ours if r["dataset"] == name), key=lambda r: int(r["seed"]))
         b = sorted((r for r in theirs if r["dataset"] == name), key=lambda r: int(r["seed"]))
@@ -52,8 +58,10 @@ def main():
         delta = pm - sm  # metrics are written with 6 decimals: differences below 1e-4 are rounding
         bar = "at or above" if delta >= -1e-4 else ("within" if delta >= -margin else "below")
         fmt = "{:.3f}" if task == "regression" else "{:.1f}"
+        ratio = pc / sc
+        cpu_bar = ("met" if ratio <= 2 else "missed") if rows >= 2000 else "—"
         print(f"| {name} ({len(seeds)} splits) | {rows} | {metric} | {fmt.format(pm)} ± {fmt.format(ps)} | {fmt.format(sm)} ± {fmt.format(ss)} | "
-              f"{delta:+.3f} | {bar} | {pc:.1f} ± {pcs:.1f} | {sc:.1f} ± {scs:.1f} | {pc / sc:.2f} |")
+              f"{delta:+.3f} | {bar} | {pc:.1f} ± {pcs:.1f} | {sc:.1f} ± {scs:.1f} | {ratio:.2f} | {cpu_bar} |")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,19 @@ namespace Platform.Ml.Models;
 /// <summary>The cross-validated score of one trainer with one hyper-parameter setting.</summary>
 /// <param name="Mean">Mean of the primary metric over the folds.</param>
 /// <param name="StdDev">Sample standard deviation over the folds.</param>
-/// <param name="Seconds">Wall-clock seconds its cross-validation took (what it cost the search).</param>
+/// <param name="Seconds">
+/// Wall-clock seconds its cross-validation took (what it cost the search); the round counts of one boosted fit share
+/// that fit, and each records its whole cost.
+/// </param>
+/// <param name="SelectionMean">Mean over the folds of the metric the search ranks by (<see cref="TrainingResult.SelectionMetric"/>).</param>
 public sealed record CandidateResult(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
     double Mean,
     double StdDev,
     IReadOnlyList<double> FoldScores,
-    double Seconds = 0);
+    double Seconds = 0,
+    double SelectionMean = double.NaN);
 
 /// <summary>
 /// What the model learnt about one feature. Linear models: the coefficient on the standardised feature (per class
@@ -35,11 +40,13 @@ public sealed class TrainingResult
     /// <summary>"r2" (regression), "auc" (binary) or "macro_accuracy" (multiclass).</summary>
     public required string PrimaryMetric { get; init; }
     public required bool HigherIsBetter { get; init; }
+    /// <summary>What the search ranked candidates by: "r2" (regression) or "log_loss" (classifiers, lower is better).</summary>
+    public string SelectionMetric { get; init; } = "";
     /// <summary>Metrics of the exported ONNX model on the untouched holdout.</summary>
     public required IReadOnlyDictionary<string, double> HoldoutMetrics { get; init; }
     /// <summary>For classifiers, the holdout confusion matrix; null for regression.</summary>
     public required ConfusionMatrix? ConfusionMatrix { get; init; }
-    /// <summary>Every candidate that finished its cross-validation, best first.</summary>
+    /// <summary>Every candidate that finished its cross-validation, best (by <see cref="SelectionMetric"/>) first.</summary>
     public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
     /// <summary>Candidates of the search that were not evaluated because the time budget ran out (0 when it did not).</summary>
     public int SkippedCandidates { get; init; }

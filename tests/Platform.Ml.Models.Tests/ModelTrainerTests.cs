@@ -20,13 +20,14 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
         Assert.Equal("r2", result.PrimaryMetric);
         Assert.True(result.HigherIsBetter);
 
-        // Every candidate was cross-validated on 5 folds and the winner is the best mean.
-        Assert.Equal(5 + 3, result.CrossValidation.Count);
+        // Every candidate was cross-validated on 5 folds and the winner is the best mean: 5 linear settings and one
+        // boosted fit per fold, scored after each tenth of its rounds (each a candidate of its own).
+        Assert.Equal(5 + 10, result.CrossValidation.Count);
         Assert.All(result.CrossValidation, c => Assert.Equal(5, c.FoldScores.Count));
         Assert.Equal(result.CrossValidation.Max(c => c.Mean), result.CrossValidation[0].Mean);
         Assert.Equal(result.CrossValidation[0].Trainer, result.Trainer);
         Assert.Equal(result.CrossValidation[0].Parameters, result.Parameters);
-        Assert.Equal(8 * 5, progress.Count(p => p.Stage == "cross-validation"));
+        Assert.Equal(6 * 5, progress.Count(p => p.Stage == "cross-validation"));
 
         // The exported model scores the holdout to the reported metrics.
         using var scorer = OnnxScorer.Load(result.OnnxModel);

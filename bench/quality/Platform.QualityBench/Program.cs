@@ -7,27 +7,33 @@ using Platform.Ml.Models;
 // The platform's side of the parity benchmark: ModelTrainer.Train with its defaults (all trainers of the task,
 // 5 folds, 20 % holdout) on each dataset with seeds 0..4. The holdout is scikit-learn's train_test_split with the
 // same seed (stratified for classifiers), so both sides are scored on the same test rows; the test target's sum is
-// written beside the metric so the comparison can check that. CPU time is this process's, around Train.
-//   dotnet run -c Release --project bench/quality/Platform.QualityBench -- [dataset ...]   → results/platform.csv
+// written beside the metric so the comparison can check that. CPU time is this process's, around Train (one
+// training at a time per process: run.sh runs datasets in parallel as separate processes).
+//   dotnet run -c Release --project bench/quality/Platform.QualityBench -- [--seeds 0,1,2,3,4] [dataset ...]
+//   → results/platform-<dataset>.csv, one per dataset; every candidate's CV score on stderr
 
 var here = FindBenchFolder();
 var tasks = File.ReadAllLines(Path.Combine(here, "data", "tasks.csv"))
     .Select(line => line.Split(','))
     .ToDictionary(parts => parts[0], parts => parts[1]);
-var names = args.Length > 0 ? args : tasks.Keys.ToArray();
-var resultsPath = Path.Combine(here, "results", "platform.csv");
-Directory.CreateDirectory(Path.GetDirectoryName(resultsPath)!);
-var kept = File.Exists(resultsPath)
-    ? File.ReadAllLines(resultsPath).Skip(1).Where(line => !names.Contains(line.Split(',')[0])).ToList()
-    : [];
+var seeds = Enumerable.Range(0, 5).ToArray();
+var names = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--seeds") seeds = args[++i].Split(',').Select(int.Parse).ToArray();
+    else names.Add(args[i]);
+}
 
-var lines = new List<string>();
+if (names.Count == 0) names.AddRange(tasks.Keys);
+Directory.CreateDirectory(Path.Combine(here, "results"));
+
 foreach (var name in names)
 {
     if (!MlTaskNames.TryParse(tasks[name], out var task)) throw new InvalidOperationException($"Unknown task {tasks[name]}.");
     var table = CsvTableReader.Read(Path.Combine(here, "data", $"{name}.csv"));
     var metric = task switch { MlTask.Regression => "r2", MlTask.Binary => "accuracy", _ => "micro_accuracy" };
-    for (var seed = 0; seed < 5; seed++)
+    var lines = new List<string>();
+    foreach (var seed in seeds)
     {
         var process = Process.GetCurrentProcess();
         var before = process.TotalProcessorTime;
@@ -42,11 +48,14 @@ foreach (var name in names)
         Console.WriteLine(line);
         foreach (var c in result.CrossValidation)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4} ({c.Seconds:F1} s)"));
+                $"  {name} {seed} {c.Trainer} {string.Join(" ", c.Parameters.Select(p => $"{p.Key}={p.Value}"))}: {c.Mean:F4} ± {c.StdDev:F4}, {result.SelectionMetric} {c.SelectionMean:F4} ({c.FoldScores.Count} folds, {c.Seconds:F1} s)"));
+
+        // Written after every split, so a run cut short keeps the splits it finished. A run over some of the seeds
+        // gets its own file, so that several processes can share a dataset's splits.
+        var file = seeds.SequenceEqual(Enumerable.Range(0, 5)) ? $"platform-{name}.csv" : $"platform-{name}-seeds-{string.Join("-", seeds)}.csv";
+        File.WriteAllLines(Path.Combine(here, "results", file), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
     }
 }
-
-File.WriteAllLines(resultsPath, ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. kept, .. lines]);
 
 static string FindBenchFolder()
 {

@@ -28,6 +28,14 @@ public static class ModelTrainer
         _ => "macro_accuracy",
     };
 
+    /// <summary>
+    /// The metric the search ranks candidates by: R² for regression; for classifiers the log-loss (lower is better),
+    /// a proper scoring rule that sees ranking and calibration at once, where ROC AUC could not tell a strongly
+    /// over-regularised logistic regression from a good one (it ranks as well and misclassifies more), and where
+    /// accuracy ties on small folds.
+    /// </summary>
+    public static string SelectionMetricOf(MlTask task) => task == MlTask.Regression ? "r2" : "log_loss";
+
     public static TrainingResult Train(Table data, TrainingOptions options, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
         Train(data, options, progress, TimeProvider.System, cancellationToken);
@@ -82,7 +90,7 @@ public static class ModelTrainer
 
         foreach (var candidate in candidates)
         {
-            var evaluation = new Evaluation(candidate);
+            var evaluation = new Evaluation(candidate, options.Task);
             stopped = !Run(evaluation, folds.Take(firstRung));
             if (stopped) break; // the budget ran out during this candidate
             evaluated.Add(evaluation);
@@ -97,7 +105,13 @@ public static class ModelTrainer
                 $"The time budget of {options.TimeBudget} ran out before any candidate finished its cross-validation " +
                 $"({candidates[0].Trainer} was the first); raise Training:TimeBudget or train on fewer rows.");
 
-        var ranked = Ranked(evaluated).Select(e => (Result: e.ToResult(), e.Candidate)).ToArray();
+        // Every stage of a boosted fit is a candidate of its own (its round count); the best of all wins.
+        var ranked = evaluated
+            .SelectMany(e => e.Results().Select(r => (r.Result, r.Score, r.Candidate, e.FoldCount)))
+            .OrderByDescending(r => r.FoldCount)
+            .ThenByDescending(r => r.Score)
+            .Select(r => (r.Result, r.Candidate))
+            .ToArray();
         var best = ranked[0].Candidate;
 
         progress?.Report(new TrainingProgress("refit", 0, 1, best.Trainer));
@@ -117,6 +131,7 @@ public static class ModelTrainer
             Trainer = best.Trainer,
             Parameters = best.Parameters,
             PrimaryMetric = metric,
+            SelectionMetric = SelectionMetricOf(options.Task),
             HigherIsBetter = true,
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
@@ -142,7 +157,7 @@ public static class ModelTrainer
                 progress?.Report(new TrainingProgress("cross-validation", ++done, total, evaluation.Candidate.Trainer)));
             cancellationToken.ThrowIfCancellationRequested();
             if (scores is null) return false;
-            evaluation.Scores.AddRange(scores);
+            evaluation.Add(scores);
             evaluation.Seconds += Stopwatch.GetElapsedTime(rungStarted).TotalSeconds;
             return true;
         }
@@ -156,30 +171,65 @@ public static class ModelTrainer
 
     /// <summary>
     /// Candidates scored on every fold first (so a survivor of successive halving always beats one pruned after the
-    /// first rung), then by mean; NaN (e.g. AUC on a fold with one class) ranks last; the sort is stable, so ties
+    /// first rung), then by selection score; NaN (e.g. a fold with one class) ranks last; the sort is stable, so ties
     /// keep search order.
     /// </summary>
     private static IEnumerable<Evaluation> Ranked(IEnumerable<Evaluation> evaluations) => evaluations
-        .OrderByDescending(e => e.Scores.Count)
-        .ThenByDescending(e => double.IsNaN(e.Mean) ? double.NegativeInfinity : e.Mean);
+        .OrderByDescending(e => e.FoldCount)
+        .ThenByDescending(e => e.Best);
 
-    /// <summary>One candidate's fold scores so far.</summary>
-    private sealed class Evaluation(TrainerCandidate candidate)
+    private static double Rank(double score) => double.IsNaN(score) ? double.NegativeInfinity : score;
+
+    /// <summary>A fold's primary metric and selection score (higher is better) of one candidate at one stage.</summary>
+    private readonly record struct FoldScore(double Primary, double Selection);
+
+    /// <summary>
+    /// One candidate's fold scores so far, one list per stage (a boosted fit is scored after several round
+    /// counts; any other candidate has one stage). It ranks by its best stage.
+    /// </summary>
+    private sealed class Evaluation(TrainerCandidate candidate, MlTask task)
     {
-        public TrainerCandidate Candidate { get; } = candidate;
-        public List<double> Scores { get; } = [];
-        public double Seconds { get; set; }
-        public double Mean => Scores.Average();
+        private readonly List<FoldScore>[] _scores = Enumerable.Range(0, candidate.Stages?.Count ?? 1).Select(_ => new List<FoldScore>()).ToArray();
 
-        public CandidateResult ToResult() =>
-            new(Candidate.Trainer, Candidate.Parameters, Mean, StdDev(Scores), Scores.ToArray(), Math.Round(Seconds, 3));
+        public TrainerCandidate Candidate { get; } = candidate;
+        public double Seconds { get; set; }
+        public int FoldCount => _scores[0].Count;
+        public double Best => _scores.Max(SelectionScore);
+
+        /// <summary>One entry per fold, each with one score per stage.</summary>
+        public void Add(IReadOnlyList<FoldScore[]> folds)
+        {
+            foreach (var fold in folds)
+                for (var stage = 0; stage < _scores.Length; stage++) _scores[stage].Add(fold[stage]);
+        }
+
+        /// <summary>Each stage as a candidate (the round count in its parameters), best first, fewer rounds first on a tie.</summary>
+        public IEnumerable<(CandidateResult Result, double Score, TrainerCandidate Candidate)> Results() => Enumerable.Range(0, _scores.Length)
+            .Select(i => (Scores: _scores[i], Candidate: Candidate.Stages is { } rounds ? Candidate.AtRounds!(rounds[i]) : Candidate))
+            .OrderByDescending(s => SelectionScore(s.Scores))
+            .Select(s =>
+            {
+                var primary = s.Scores.Select(f => f.Primary).ToArray();
+                // A boosted fit's seconds are shared by its stages: each records what the whole fit cost.
+                var result = new CandidateResult(s.Candidate.Trainer, s.Candidate.Parameters, primary.Average(), StdDev(primary), primary,
+                    Math.Round(Seconds, 3), SelectionFromScore(task, s.Scores.Average(f => f.Selection)));
+                return (result, SelectionScore(s.Scores), s.Candidate);
+            });
+
+        private static double SelectionScore(List<FoldScore> scores) => Rank(scores.Average(f => f.Selection));
     }
 
-    /// <summary>The candidate's score on every fold, or null when the budget stopped it first.</summary>
-    private static List<double>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
+    /// <summary>The selection metric as ranked (higher is better): R², or the negated log-loss.</summary>
+    private static double ScoreOfSelection(MlTask task, double value) => task == MlTask.Regression ? value : -value;
+
+    private static double SelectionFromScore(MlTask task, double score) => task == MlTask.Regression ? score : -score;
+
+    /// <summary>The candidate's scores on every fold (one per stage), or null when the budget stopped it first.</summary>
+    private static List<FoldScore[]>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
         FeatureLayout layout, IReadOnlyList<string>? classes, TrainingOptions options, string metric, Func<bool> expired, CancellationToken budget, Action foldDone)
     {
-        var scores = new List<double>(folds.Count);
+        var selection = SelectionMetricOf(options.Task);
+        var scores = new List<FoldScore[]>(folds.Count);
         foreach (var (foldTrain, foldValidation) in folds)
         {
             if (expired() || budget.IsCancellationRequested) return null;
@@ -194,8 +244,14 @@ public static class ModelTrainer
                 return null;
             }
 
-            var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, fitted.Score(validation), classes);
-            scores.Add(metrics[metric]);
+            IReadOnlyList<ScoreResult> predictions = candidate.Stages is { } stages
+                ? StagedScores.Score(fitted, validation, stages)
+                : [fitted.Score(validation)];
+            scores.Add(predictions.Select(p =>
+            {
+                var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, p, classes);
+                return new FoldScore(metrics[metric], ScoreOfSelection(options.Task, metrics[selection]));
+            }).ToArray());
             foldDone();
         }
 
