@@ -1,6 +1,7 @@
 using Platform.Inference;
 using Platform.Ingestion;
 using Platform.Monitoring;
+using Platform.OperatorConsole;
 using Platform.Registry;
 using Platform.Standalone;
 using Platform.Training;
@@ -14,6 +15,7 @@ builder.AddTraining();
 builder.AddRegistry();
 builder.AddInference();
 builder.AddMonitoring();
+builder.AddConsole();
 builder.AddPlatformMessaging(
     bus => bus.AddIngestionConsumers(),
     bus => bus.AddTrainingConsumers(),
@@ -31,6 +33,7 @@ app.MapTraining();
 app.MapRegistry();
 app.MapInference();
 app.MapMonitoring();
+app.MapConsole();
 app.MapDefaultEndpoints();
 
 if (devApiKey is not null)
@@ -38,6 +41,7 @@ if (devApiKey is not null)
     app.Logger.LogWarning(
         "Development API key (every role; kept in {File}): {Key}. Send it as 'X-Api-Key'. Configure Auth:Keys to replace it.",
         Path.Combine(builder.Configuration["Standalone:DataPath"] ?? ".platform", StandaloneDefaults.DevKeyFile), devApiKey);
+    app.Logger.LogWarning("Console: {Url}", $"{builder.Configuration["urls"]!.Split(';')[0].TrimEnd('/')}{ConsoleRoutes.Login}?t={devApiKey}");
 }
 
 app.Run();
