@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.OperatorConsole.Api;
 using Platform.OperatorConsole.Components;
@@ -22,6 +23,8 @@ public static class ConsoleModule
         builder.Services.AddSingleton<LoginCookie>();
         builder.Services.AddScoped<ConsoleSession>();
         builder.Services.AddSingleton<DraftStore>();
+        builder.Services.AddSingleton<Serving.ServingStats>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         Client<RegistryClient>(builder, "registry");
         Client<TrainingClient>(builder, "training");
         Client<IngestionClient>(builder, "ingestion");

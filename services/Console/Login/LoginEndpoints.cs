@@ -26,7 +26,7 @@ public static class LoginEndpoints
         if (string.IsNullOrWhiteSpace(t)) return Results.Redirect($"{ConsoleRoutes.SignIn}?returnUrl={Uri.EscapeDataString(target)}");
         var check = await registry.CheckKeyAsync(t.Trim(), cancellationToken);
         if (check is not null)
-            return Results.Redirect($"{ConsoleRoutes.SignIn}?returnUrl={Uri.EscapeDataString(target)}&error={Uri.EscapeDataString(check.Title + ": " + check.Detail)}");
+            return Results.Redirect($"{ConsoleRoutes.SignIn}?returnUrl={Uri.EscapeDataString(target)}&error={Uri.EscapeDataString($"{check.Title} ({check.Status}): {check.Detail}")}");
         cookie.Write(context, t.Trim());
         return Results.Redirect(target);
     }

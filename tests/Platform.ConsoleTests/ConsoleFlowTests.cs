@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Playwright;
+using Platform.Tests;
+
+namespace Platform.ConsoleTests;
+
+/// <summary>The whole loop on the console's pages, in a real browser, against the embedded default.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleFlowTests(ConsolePlatform platform)
+{
+    private const string Model = "diabetes";
+
+    [Fact]
+    public async Task An_operator_trains_from_a_csv_compares_runs_sees_drift_and_rolls_back_with_an_audited_reason()
+    {
+        // Without the cookie every page sends the browser to sign in.
+        var anonymous = await (await platform.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = platform.Process.BaseAddress.ToString() })).NewPageAsync();
+        await anonymous.GotoAsync("console/models");
+        Assert.Contains("/console/signin", anonymous.Url, StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(anonymous, "01-signin");
+
+        // Log in with the browser-token link; land on the non-expert page and upload the CSV.
+        var page = await platform.LoginAsync(ConsolePlatform.OperatorKey, "/console/new");
+        Assert.EndsWith("/console/new", page.Url, StringComparison.Ordinal);
+        await page.SetInputFilesAsync("#csv-file", SharedData.PathOf("diabetes_train.csv"));
+        await page.ClickAsync("#upload");
+        await page.WaitForSelectorAsync("#preview");
+        Assert.Equal(10, await page.Locator("#preview tbody tr").CountAsync());
+        Assert.Equal(11, await page.Locator("#schema tbody tr").CountAsync());
+        Assert.Equal("numeric", await page.Locator("#schema tr[data-column='bmi'] td").Nth(1).InnerTextAsync());
+        await ConsolePlatform.ShotAsync(page, "02-new-model-preview");
+
+        // Train: the page follows the run while it trains, then explains the result in words.
+        await page.FillAsync("#model-name", Model);
+        await page.SelectOptionAsync("#target", "target");
+        await page.SelectOptionAsync("#task", "regression");
+        await page.ClickAsync("#train");
+        await page.WaitForSelectorAsync("#progress");
+        await ConsolePlatform.ShotAsync(page, "03-training-progress");
+        await UntilTextAsync(page, "#run-status", "succeeded", TimeSpan.FromMinutes(4)); // the page reloads itself while the run trains
+        Assert.Contains("R²", await page.InnerTextAsync("#evaluation-words"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#cv tbody tr").CountAsync() >= 2, "a row per cross-validated candidate");
+        await ConsolePlatform.ShotAsync(page, "04-run");
+
+        // The model page shows the production version and its lineage.
+        await page.GotoAsync($"console/models/{Model}");
+        await UntilTextAsync(page, "#production-version", "production v1", TimeSpan.FromMinutes(2), reload: true);
+        Assert.Contains($"{Model} v1", await page.InnerTextAsync("#lineage"), StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(page, "05-model-v1");
+
+        // A second version (more rows, as a producer script would send them) gives a second run to compare.
+        using var producer = platform.Process.CreateClient(ConsolePlatform.OperatorKey);
+        var moreRows = File.ReadAllText(SharedData.PathOf("diabetes_train.csv")) + string.Concat(File.ReadLines(SharedData.PathOf("diabetes_test.csv")).Skip(1).Select(l => l + "\n"));
+        using (var upload = await producer.PostAsync($"datasets/{Model}?target=target&task=regression", new StringContent(moreRows, Encoding.UTF8, "text/csv")))
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await platform.Process.UntilAsync(async () => (await producer.GetStringAsync($"models/{Model}")).Contains("\"version\":2", StringComparison.Ordinal),
+            TimeSpan.FromMinutes(4), "version 2 to be registered");
+
+        await page.GotoAsync($"console/runs?model={Model}");
+        Assert.Equal(2, await page.Locator("#runs tbody tr").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "06-runs");
+        var boxes = page.Locator("#runs input[type=checkbox]");
+        await boxes.Nth(0).CheckAsync();
+        await boxes.Nth(1).CheckAsync();
+        await page.ClickAsync("text=Compare selected");
+        await page.WaitForSelectorAsync("#compare");
+        Assert.Equal("2", await page.GetAttributeAsync("#compare", "data-runs"));
+        Assert.Equal(3, await page.Locator("#compare thead th").CountAsync());
+        Assert.Equal(2, await page.Locator("#compare tr[data-metric='r2'] td").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "07-compare");
+
+        // Promote v2 by hand, so that there is a version to roll back from.
+        await page.GotoAsync($"console/models/{Model}");
+        if (!(await page.InnerTextAsync("#production-version")).Contains("v2", StringComparison.Ordinal))
+        {
+            await page.Locator("#versions tr[data-version='2'] input[name=PromoteReason]").FillAsync("the bigger dataset");
+            await page.Locator("#versions tr[data-version='2'] button").ClickAsync();
+            await page.WaitForSelectorAsync("#production-version:has-text('production v2')");
+        }
+
+        // Drift: before any window the chart has nothing; a script sends shifted rows; the chart draws the windows.
+        await page.GotoAsync($"console/models/{Model}/drift");
+        Assert.Contains("0 data windows", await page.InnerTextAsync("#window-count"), StringComparison.Ordinal);
+        await platform.Process.UntilAsync(async () => (await producer.GetAsync($"drift/{Model}/reference")).IsSuccessStatusCode && (await producer.GetStringAsync($"drift/{Model}/reference")).Contains("\"version\":2", StringComparison.Ordinal),
+            TimeSpan.FromMinutes(2), "Monitoring's reference for v2");
+        await PushShiftedRowsAsync(producer, windows: 2);
+        await platform.Process.UntilAsync(async () => (await producer.GetStringAsync($"drift/{Model}")).Split("\"kind\":\"data\"").Length - 1 >= 2,
+            TimeSpan.FromMinutes(2), "two data windows to close");
+        await page.ReloadAsync();
+        Assert.Contains("2 data windows", await page.InnerTextAsync("#window-count"), StringComparison.Ordinal);
+        Assert.Equal("2", await page.GetAttributeAsync("polyline[data-series='drifted share']", "data-points"));
+        Assert.Equal(10, await page.Locator("#latest-window tbody tr").CountAsync());
+        Assert.True(await page.Locator("#latest-window tr[data-drifted='True']").CountAsync() >= 5, "the shifted features drift");
+        await ConsolePlatform.ShotAsync(page, "08-drift");
+
+        // Roll back as operator with a reason: production is v1 again and the audit names the key and the reason.
+        await page.GotoAsync($"console/models/{Model}");
+        await page.FillAsync("input[name=RollbackReason]", "drifted after the promotion");
+        await page.ClickAsync("#rollback");
+        await page.WaitForSelectorAsync("#production-version:has-text('production v1')");
+        var audit = page.Locator("#audit tbody tr").First;
+        Assert.Contains("rollback", await audit.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("drifted after the promotion", await audit.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("operator", await audit.InnerTextAsync(), StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(page, "09-model-rolled-back");
+
+        // The other pages, each with what it must show.
+        await page.GotoAsync("console/models");
+        Assert.Equal(1, await page.Locator($"#models tr[data-model='{Model}']").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "10-models");
+        await page.GotoAsync($"console/datasets/{Model}");
+        Assert.Equal(2, await page.Locator("#dataset-versions tbody tr").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "11-dataset");
+        await page.GotoAsync($"console/datasets/{Model}/versions/1");
+        Assert.Equal(11, await page.Locator("#profile-charts svg.histogram").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "12-profile");
+        await page.GotoAsync($"console/datasets/{Model}/compare?a=1&b=2");
+        Assert.Equal(11, await page.Locator("#dataset-compare tbody tr").CountAsync());
+        await ConsolePlatform.ShotAsync(page, "13-dataset-compare");
+        await page.GotoAsync("console/serving");
+        Assert.True(await page.Locator($"#serving tr[data-model='{Model}']").CountAsync() >= 1, "the predictions the drift script made");
+        await ConsolePlatform.ShotAsync(page, "14-serving");
+        await page.GotoAsync($"console/models/{Model}/try");
+        await page.ClickAsync("#predict");
+        await page.WaitForSelectorAsync("#prediction");
+        Assert.Contains("Prediction of v1", await page.InnerTextAsync("#prediction"), StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(page, "15-try");
+    }
+
+    [Fact]
+    public async Task A_reader_sees_the_models_but_cannot_roll_back_and_reads_the_services_refusal()
+    {
+        using var producer = platform.Process.CreateClient(ConsolePlatform.OperatorKey);
+        const string model = "reader-visible";
+        using (var upload = await producer.PostAsync($"datasets/{model}?target=target&task=regression",
+                   new StringContent(File.ReadAllText(SharedData.PathOf("diabetes_train.csv")), Encoding.UTF8, "text/csv")))
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        await platform.Process.UntilAsync(async () => (await producer.GetAsync($"models/{model}")).IsSuccessStatusCode, TimeSpan.FromMinutes(4), "the model to be registered");
+
+        var page = await platform.LoginAsync(ConsolePlatform.ReaderKey, $"/console/models/{model}");
+        await page.WaitForSelectorAsync("#versions");
+        await page.FillAsync("input[name=RollbackReason]", "a reader tries");
+        await page.ClickAsync("#rollback");
+        var problem = page.Locator(".problem[data-status='403']");
+        await problem.WaitForAsync();
+        Assert.Contains("operator", await problem.InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("production v1", await page.InnerTextAsync("#production-version"), StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(page, "20-reader-refused");
+    }
+
+    [Fact]
+    public async Task A_wrong_key_does_not_log_in_and_the_sign_in_page_says_why()
+    {
+        var context = await platform.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = platform.Process.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("console/login?t=not-a-key&returnUrl=%2Fconsole%2Fruns");
+        Assert.Contains("/console/signin", page.Url, StringComparison.Ordinal);
+        Assert.Contains("401", await page.InnerTextAsync(".problem"), StringComparison.Ordinal);
+        Assert.Empty(await context.CookiesAsync());
+    }
+
+    /// <summary>Waits until <paramref name="selector"/> shows <paramref name="text"/>; pages that reload themselves are read between reloads.</summary>
+    private Task UntilTextAsync(IPage page, string selector, string text, TimeSpan timeout, bool reload = false) =>
+        platform.Process.UntilAsync(async () =>
+        {
+            try
+            {
+                if (reload) await page.ReloadAsync();
+                var shown = await page.Locator(selector).First.TextContentAsync(new LocatorTextContentOptions { Timeout = 5_000 });
+                return shown?.Contains(text, StringComparison.Ordinal) == true;
+            }
+            catch (PlaywrightException)
+            {
+                return false; // between two reloads
+            }
+        }, timeout, $"'{selector}' to show '{text}' on {page.Url}");
+
+    /// <summary>What the README's drift script does: the held-out rows with every feature moved by 0.4, enough for the windows.</summary>
+    private static async Task PushShiftedRowsAsync(HttpClient client, int windows)
+    {
+        var lines = File.ReadAllLines(SharedData.PathOf("diabetes_test.csv"));
+        var header = lines[0].Split(',');
+        var instances = lines.Skip(1).Select(line =>
+        {
+            var values = line.Split(',');
+            return "{" + string.Join(',', header[..^1].Select((name, i) =>
+                $"\"{name}\":{(double.Parse(values[i], CultureInfo.InvariantCulture) + 0.4).ToString(CultureInfo.InvariantCulture)}")) + "}";
+        }).ToList();
+        var needed = windows * 200;
+        for (var sent = 0; sent < needed; sent += instances.Count)
+        {
+            using var response = await client.PostAsync($"models/{Model}/predict",
+                new StringContent("{\"instances\":[" + string.Join(',', instances) + "]}", Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+}
