@@ -28,12 +28,16 @@ var training = Service<Projects.Platform_Training>("training", "trainingdb", "Tr
     .WithReference(registry);
 registry.WithReference(training);
 
-Service<Projects.Platform_Inference>("inference", null)
+var inference = Service<Projects.Platform_Inference>("inference", null)
     .WithReference(registry).WaitFor(registry)
     .WithExternalHttpEndpoints();
 
-Service<Projects.Platform_Monitoring>("monitoring", "monitoringdb")
+var monitoring = Service<Projects.Platform_Monitoring>("monitoring", "monitoringdb")
     .WithReference(ingestion)
     .WithReference(registry); // reconciles its references with the production versions
+
+// The operator console: pages only, calling the five services' APIs with the logged-in user's key.
+keys.ConfigureOn(builder.AddProject<Projects.Platform_Console>("console").WithHttpHealthCheck("/health").WithExternalHttpEndpoints()
+    .WithReference(ingestion).WithReference(training).WithReference(registry).WithReference(inference).WithReference(monitoring));
 
 builder.Build().Run();

@@ -91,7 +91,7 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.Contains("2 data windows", await page.InnerTextAsync("#window-count"), StringComparison.Ordinal);
         Assert.Equal("2", await page.GetAttributeAsync("polyline[data-series='drifted share']", "data-points"));
         Assert.Equal(10, await page.Locator("#latest-window tbody tr").CountAsync());
-        Assert.True(await page.Locator("#latest-window tr[data-drifted='True']").CountAsync() >= 5, "the shifted features drift");
+        Assert.True(await page.Locator("#latest-window tr[data-drifted='yes']").CountAsync() >= 5, "the shifted features drift");
         await ConsolePlatform.ShotAsync(page, "08-drift");
 
         // Roll back as operator with a reason: production is v1 again and the audit names the key and the reason.
@@ -170,9 +170,9 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
                 var shown = await page.Locator(selector).First.TextContentAsync(new LocatorTextContentOptions { Timeout = 5_000 });
                 return shown?.Contains(text, StringComparison.Ordinal) == true;
             }
-            catch (PlaywrightException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
-                return false; // between two reloads
+                return false; // between two reloads, or not shown yet
             }
         }, timeout, $"'{selector}' to show '{text}' on {page.Url}");
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Render time of every console page on the embedded default with 50 models, 500 runs and 1,000 drift windows.
+# From the repository root: bash bench/console/measure.sh   (prints one line per page: median and max of 5 renders, ms)
+set -euo pipefail
+PORT=${PORT:-5391}
+DATA=$(mktemp -d /tmp/console-bench.XXXXXX)
+B=http://127.0.0.1:$PORT
+DLL=services/Standalone/bin/Release/net10.0/Platform.Standalone.dll
+[ -f "$DLL" ] || dotnet build services/Standalone -c Release >/dev/null
+start() {
+  dotnet "$DLL" --urls "$B" --Standalone:DataPath "$DATA" --Monitoring:WindowRows 200 --Monitoring:MinWindowRows 200 \
+    --Training:Trainers:0 sdca >"$DATA/out.log" 2>&1 &
+  PID=$!
+  until curl -sf "$B/health" >/dev/null; do sleep 1; done
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+start
+KEY=$(cat "$DATA/dev-api-key")
+curl -sf -X POST "$B/datasets/diabetes?target=target&task=regression" -H "X-Api-Key: $KEY" -H "Content-Type: text/csv" --data-binary @data/diabetes_train.csv >/dev/null
+until curl -sf "$B/drift/diabetes/reference" -H "X-Api-Key: $KEY" >/dev/null; do sleep 1; done
+SHIFTED=$(awk -F, 'NR==1{for(c=1;c<=NF;c++)h[c]=$c; next} {printf "%s{", (NR>2?",":""); for(c=1;c<NF;c++) printf "%s\"%s\":%s", (c>1?",":""), h[c], $c+0.4; printf "}"}' data/diabetes_test.csv)
+for i in 1 2 3; do curl -sf -X POST "$B/models/diabetes/predict" -H "X-Api-Key: $KEY" -H "Content-Type: application/json" -d "{\"instances\":[$SHIFTED]}" >/dev/null; done
+until curl -sf "$B/drift/diabetes" -H "X-Api-Key: $KEY" | grep -q '"kind":"data"'; do sleep 1; done
+RUN=$(curl -sf "$B/runs?model=diabetes" -H "X-Api-Key: $KEY" | grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4)
+stop
+python3 bench/console/seed.py "$DATA" 50 500 1000
+start
+curl -s -c "$DATA/jar" -o /dev/null "$B/console/login?t=$KEY"
+for page in console/models console/models/diabetes console/models/diabetes/drift console/models/diabetes/try console/runs \
+            "console/runs/$RUN" "console/runs/compare?id=$RUN&id=$RUN" console/datasets console/datasets/diabetes \
+            console/datasets/diabetes/versions/1 console/serving console/new; do
+  curl -s -b "$DATA/jar" -o /dev/null "$B/$page" # warm-up
+  times=$(for i in 1 2 3 4 5; do curl -s -b "$DATA/jar" -o /dev/null -w '%{time_total}\n' "$B/$page"; done | sort -n)
+  printf '%-45s median %6.0f ms  max %6.0f ms\n' "/$page" "$(echo "$times" | sed -n 3p | awk '{print $1*1000}')" "$(echo "$times" | tail -1 | awk '{print $1*1000}')"
+done
+stop
+rm -rf "$DATA"
