@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Render time of every console page on the embedded default with 50 models, 500 runs and 1,000 drift windows.
-# From the repository root: bash bench/console/measure.sh   (prints one line per page: median and max of 5 renders, ms)
+# From the repository root: bash bench/console/measure.sh   (prints one line per page: median and max of 5 renders, ms,
+# and the page's size). The drift page draws the newest 200 windows by default, ?windows=1000 all of them; the runs page
+# renders 100 rows a page, ?rows=500 all of them.
 set -euo pipefail
 PORT=${PORT:-5391}
 DATA=$(mktemp -d /tmp/console-bench.XXXXXX)
@@ -13,7 +15,8 @@ start() {
   PID=$!
   until curl -sf "$B/health" >/dev/null; do sleep 1; done
 }
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+trap stop EXIT
 start
 KEY=$(cat "$DATA/dev-api-key")
 curl -sf -X POST "$B/datasets/diabetes?target=target&task=regression" -H "X-Api-Key: $KEY" -H "Content-Type: text/csv" --data-binary @data/diabetes_train.csv >/dev/null
@@ -26,12 +29,20 @@ stop
 python3 bench/console/seed.py "$DATA" 50 500 1000
 start
 curl -s -c "$DATA/jar" -o /dev/null "$B/console/login?t=$KEY"
-for page in console/models console/models/diabetes console/models/diabetes/drift console/models/diabetes/try console/runs \
+curl -s -b "$DATA/jar" "$B/console/models/diabetes/drift?windows=1000" | { grep -o '[0-9]* data windows\|class="problem"[^<]*<strong>[^<]*' || true; } # what the drift page draws
+for page in console/models console/models/diabetes console/models/diabetes/drift "console/models/diabetes/drift?windows=1000" \
+            console/models/diabetes/try console/runs "console/runs?rows=500" "console/runs?sort=metric&order=asc&trainer=sdca" \
             "console/runs/$RUN" "console/runs/compare?id=$RUN&id=$RUN" console/datasets console/datasets/diabetes \
             console/datasets/diabetes/versions/1 console/serving console/new; do
   curl -s -b "$DATA/jar" -o /dev/null "$B/$page" # warm-up
   times=$(for i in 1 2 3 4 5; do curl -s -b "$DATA/jar" -o /dev/null -w '%{time_total}\n' "$B/$page"; done | sort -n)
-  printf '%-45s median %6.0f ms  max %6.0f ms\n' "/$page" "$(echo "$times" | sed -n 3p | awk '{print $1*1000}')" "$(echo "$times" | tail -1 | awk '{print $1*1000}')"
+  bytes=$(curl -s -b "$DATA/jar" "$B/$page" | wc -c)
+  printf '%-40s median %6.0f ms  max %6.0f ms  %8d bytes\n' "/${page:0:39}" "$(echo "$times" | sed -n 3p | awk '{print $1*1000}')" "$(echo "$times" | tail -1 | awk '{print $1*1000}')" "$bytes"
 done
+# The API calls behind the two heaviest pages, for comparison.
+for api in "drift/diabetes?limit=1000" runs models; do
+  printf '%-40s %6.0f ms (API)\n' "/$api" "$(curl -s -H "X-Api-Key: $KEY" -o /dev/null -w '%{time_total}' "$B/$api" | awk '{print $1*1000}')"
+done
+if [ -n "${KEEP:-}" ]; then echo "kept running: $B (data $DATA, key $KEY, pid $PID)"; trap - EXIT; exit 0; fi
 stop
 rm -rf "$DATA"
