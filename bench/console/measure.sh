@@ -24,7 +24,7 @@ until curl -sf "$B/drift/diabetes/reference" -H "X-Api-Key: $KEY" >/dev/null; do
 SHIFTED=$(awk -F, 'NR==1{for(c=1;c<=NF;c++)h[c]=$c; next} {printf "%s{", (NR>2?",":""); for(c=1;c<NF;c++) printf "%s\"%s\":%s", (c>1?",":""), h[c], $c+0.4; printf "}"}' data/diabetes_test.csv)
 for i in 1 2 3; do curl -sf -X POST "$B/models/diabetes/predict" -H "X-Api-Key: $KEY" -H "Content-Type: application/json" -d "{\"instances\":[$SHIFTED]}" >/dev/null; done
 until curl -sf "$B/drift/diabetes" -H "X-Api-Key: $KEY" | grep -q '"kind":"data"'; do sleep 1; done
-RUN=$(curl -sf "$B/runs?model=diabetes" -H "X-Api-Key: $KEY" | grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4)
+RUN=$(curl -sf "$B/runs?model=diabetes" -H "X-Api-Key: $KEY" | python3 -c 'import json,sys; print(next(r["id"] for r in json.load(sys.stdin) if r["status"] == "succeeded"))')
 stop
 python3 bench/console/seed.py "$DATA" 50 500 1000
 start
