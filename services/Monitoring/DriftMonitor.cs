@@ -159,8 +159,9 @@ public sealed class DriftMonitor(
         using var activity = PlatformTelemetry.Source.StartActivity($"drift check {reference.ModelName}");
         var settings = options.Value;
         var columns = JsonSerializer.Deserialize<ReferenceColumns>(reference.ColumnsJson, ReferenceLoader.Json)!;
-        var report = DriftAnalyzer.Analyze(ToTable(columns), CurrentTable(columns, rows),
-            new DriftOptions { DriftedShareThreshold = settings.DriftedShareThreshold });
+        var (referenceTable, currentTable) = (ToTable(columns), CurrentTable(columns, rows));
+        var driftOptions = new DriftOptions { DriftedShareThreshold = settings.DriftedShareThreshold };
+        var report = DriftAnalyzer.Analyze(referenceTable, currentTable, driftOptions);
 
         var confidences = rows.Where(r => r.Confidence is not null).Select(r => r.Confidence!.Value).ToList();
         double? meanConfidence = confidences.Count > 0 ? confidences.Average() : null;
@@ -179,6 +180,7 @@ public sealed class DriftMonitor(
             DatasetDrift = report.DatasetDrift,
             Decision = "no drift",
             FeaturesJson = JsonSerializer.Serialize(report.Columns, ReferenceLoader.Json),
+            Histograms = WindowHistograms.Of(referenceTable, currentTable, driftOptions.Bins, settings.HistogramCategories),
             MeanConfidence = meanConfidence,
             CreatedAt = clock.GetUtcNow(),
         };

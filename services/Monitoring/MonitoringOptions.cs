@@ -32,6 +32,9 @@ public sealed class MonitoringOptions
     [Range(0.0, 1.0)]
     public double DriftedShareThreshold { get; set; } = 0.3;
 
+    /// <summary>Categories kept per categorical feature in a window's histogram (the rarer ones share an "(other)" bar).</summary>
+    public int HistogramCategories { get; set; } = 10;
+
     /// <summary>After a DriftDetected for a version, no second one for that version until this has passed (or a new version is promoted).</summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromHours(1);
 

@@ -97,6 +97,7 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.Equal(windows.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("polyline[data-series='drifted share']", "data-points"));
         Assert.Equal(10, await page.Locator("#latest-window tbody tr").CountAsync());
         Assert.True(await page.Locator("#latest-window tr[data-drifted='yes']").CountAsync() >= 5, "the shifted features drift");
+        Assert.Equal(10, await page.Locator("#latest-histograms svg.paired-histogram").CountAsync());
         await ConsolePlatform.ShotAsync(page, "08-drift");
 
         // Roll back as operator with a reason: production is v1 again and the audit names the key and the reason.

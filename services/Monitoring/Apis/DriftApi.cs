@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Monitoring.Infrastructure;
+using Platform.Monitoring.Model;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Monitoring.Apis;
@@ -9,11 +10,13 @@ namespace Platform.Monitoring.Apis;
 /// <param name="Kind">"data" (features against the training data) or "concept" (live quality on feedback against holdout).</param>
 /// <param name="DriftedShare">Data: share of drifted features. Concept: relative degradation of live quality.</param>
 /// <param name="Threshold">Data: the drifted-share threshold. Concept: the quality margin.</param>
+/// <param name="Histograms">Reference-vs-window shares per feature; only on the newest data report of a list, so that a
+/// long list (the console asks for 1000) stays light.</param>
 public sealed record DriftReportResponse(
     Guid Id, string Model, int Version, string Kind, int Rows, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
     double DriftedShare, double Threshold, bool DatasetDrift, bool EventPublished, string Decision,
     JsonElement Features, string? QualityMetric, double? LiveQuality, double? HoldoutQuality,
-    double? MeanConfidence, bool ConfidenceDrop, DateTimeOffset CreatedAt);
+    double? MeanConfidence, bool ConfidenceDrop, DateTimeOffset CreatedAt, List<FeatureHistogram>? Histograms = null);
 
 public sealed record ReferenceResponse(
     string Model, int Version, string Task, string Dataset, int DatasetVersion, int Rows, int PendingWindowRows, DateTimeOffset PromotedAt,
@@ -24,7 +27,7 @@ public static class DriftApi
     public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
     {
         var drift = app.MapGroup("/drift").WithTags("Drift");
-        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model (data and concept windows), newest first, with per-feature statistics")
+        drift.MapGet("/{model}", ListAsync).WithName("ListDriftReports").WithSummary("Drift reports of a model (data and concept windows), newest first, with per-feature statistics (and, on the newest data report, per-feature histograms)")
             .RequireApiKeyRole(ApiKeys.Reader);
         drift.MapGet("/{model}/reference", GetReferenceAsync).WithName("GetDriftReference").WithSummary("The reference the live inputs are compared with")
             .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("read drift reference");
@@ -34,10 +37,12 @@ public static class DriftApi
     private static async Task<Ok<List<DriftReportResponse>>> ListAsync(string model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
     {
         var reports = await db.Reports.AsNoTracking().Where(r => r.ModelName == model).ToListAsync(cancellationToken);
-        return TypedResults.Ok(reports.OrderByDescending(r => r.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000))
+        var newest = reports.OrderByDescending(r => r.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000)).ToList();
+        var withHistograms = newest.FirstOrDefault(r => r.Histograms is not null)?.Id;
+        return TypedResults.Ok(newest
             .Select(r => new DriftReportResponse(r.Id, r.ModelName, r.Version, r.Kind, r.Rows, r.WindowFrom, r.WindowTo, r.DriftedShare, r.Threshold,
                 r.DatasetDrift, r.EventPublished, r.Decision, Parse(r.FeaturesJson), r.QualityMetric, r.LiveQuality, r.HoldoutQuality,
-                r.MeanConfidence, r.ConfidenceDrop, r.CreatedAt))
+                r.MeanConfidence, r.ConfidenceDrop, r.CreatedAt, r.Id == withHistograms ? r.Histograms : null))
             .ToList());
     }
 

@@ -40,6 +40,7 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.HasIndex(r => new { r.ModelName, r.Version });
             entity.Property(r => r.Kind).HasMaxLength(16);
             entity.Property(r => r.QualityMetric).HasMaxLength(32);
+            entity.Property(r => r.Histograms).HasJsonConversion();
         });
         modelBuilder.Entity<LoggedOutput>(entity =>
         {

@@ -29,6 +29,9 @@ public sealed class WindowReport
     public required string Decision { get; set; }
     public required string FeaturesJson { get; set; }
 
+    /// <summary>Data windows: each feature's reference and window shares on the PSI bins (null for concept windows and older reports).</summary>
+    public List<FeatureHistogram>? Histograms { get; set; }
+
     /// <summary>Concept windows: "rmse" or "accuracy", its live value and the version's holdout value.</summary>
     public string? QualityMetric { get; set; }
     public double? LiveQuality { get; set; }

@@ -242,6 +242,9 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Histograms")
+                        .HasColumnType("text");
+
                     b.Property<double?>("HoldoutQuality")
                         .HasColumnType("double precision");
 
