@@ -29,6 +29,9 @@ public sealed record FeatureWeight(string Feature, string? Class, double Value);
 /// <summary>Counts of (actual, predicted) class pairs: <c>Counts[actual][predicted]</c>, both in <see cref="Labels"/> order.</summary>
 public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[][] Counts);
 
+/// <summary>One holdout row of a regression: the true target and the model's prediction (for a residual plot).</summary>
+public sealed record HoldoutPrediction(double Actual, double Predicted);
+
 /// <summary>Everything a training run produced, and what is needed to reproduce it.</summary>
 public sealed class TrainingResult
 {
@@ -46,6 +49,8 @@ public sealed class TrainingResult
     public required IReadOnlyDictionary<string, double> HoldoutMetrics { get; init; }
     /// <summary>For classifiers, the holdout confusion matrix; null for regression.</summary>
     public required ConfusionMatrix? ConfusionMatrix { get; init; }
+    /// <summary>For regression, evenly spaced holdout rows (at most <see cref="ModelEvaluator.MaxHoldoutPredictions"/>); empty for classifiers.</summary>
+    public IReadOnlyList<HoldoutPrediction> HoldoutPredictions { get; init; } = [];
     /// <summary>Every candidate that finished its cross-validation, best (by <see cref="SelectionMetric"/>) first.</summary>
     public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
     /// <summary>Candidates of the search that were not evaluated because the time budget ran out (0 when it did not).</summary>

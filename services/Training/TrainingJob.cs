@@ -106,6 +106,8 @@ public sealed class TrainingJob(
         run.ParametersJson = JsonSerializer.Serialize(result.Parameters, Json);
         run.MetricsJson = JsonSerializer.Serialize(result.HoldoutMetrics, Json);
         run.CrossValidationJson = JsonSerializer.Serialize(result.CrossValidation, Json);
+        run.ConfusionMatrix = result.ConfusionMatrix;
+        run.HoldoutPredictions = result.HoldoutPredictions.Count > 0 ? result.HoldoutPredictions : null;
         run.PrimaryMetric = result.PrimaryMetric;
         run.ChampionVersion = champion.Version;
         run.ChampionMetric = champion.Metric;

@@ -41,6 +41,7 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await UntilTextAsync(page, "#run-status", "succeeded", TimeSpan.FromMinutes(4)); // the page reloads itself while the run trains
         Assert.Contains("R²", await page.InnerTextAsync("#evaluation-words"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#cv tbody tr").CountAsync() >= 2, "a row per cross-validated candidate");
+        Assert.True(await page.Locator("#residual-plot circle").CountAsync() > 0, "the holdout's predicted-against-actual points are drawn");
         await ConsolePlatform.ShotAsync(page, "04-run");
 
         // The model page shows the production version and its lineage.

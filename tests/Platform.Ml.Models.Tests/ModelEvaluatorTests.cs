@@ -18,6 +18,22 @@ public sealed class ModelEvaluatorTests
     }
 
     [Fact]
+    public void Holdout_predictions_are_an_evenly_spaced_bounded_sample_without_missing_targets()
+    {
+        // Ten rows, the fourth target missing: nine usable, three taken at every third of them.
+        double[] actual = [0, 1, 2, double.NaN, 4, 5, 6, 7, 8, 9];
+        var table = new Table([TableColumn.Numeric("y", actual)]);
+        var scores = new ScoreResult(actual.Select(v => v * 10).ToArray(), null, null);
+
+        var sample = ModelEvaluator.Predictions(table, "y", scores, max: 3);
+        Assert.Equal([new HoldoutPrediction(0, 0), new HoldoutPrediction(4, 40), new HoldoutPrediction(7, 70)], sample);
+
+        var all = ModelEvaluator.Predictions(table, "y", scores);
+        Assert.Equal(9, all.Count);
+        Assert.DoesNotContain(all, p => double.IsNaN(p.Actual));
+    }
+
+    [Fact]
     public void Binary_metrics_match_scikit_learn()
     {
         // roc_auc_score([0,0,1,1], [0.1,0.4,0.35,0.8]) = 0.75; log_loss ≈ 0.47229; threshold 0.5 → one TP, two TN, one FN.

@@ -37,6 +37,10 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
         Assert.InRange(result.HoldoutMetrics["rmse"], 1, 100);
         Assert.True(result.MlNetModel.Length > 0);
         Assert.Null(result.ConfusionMatrix);
+        // Fewer holdout rows than the bound: every one of them, as the exported model predicts it.
+        Assert.Equal(result.HoldoutRows, result.HoldoutPredictions.Count);
+        Assert.True(result.HoldoutPredictions.Count <= ModelEvaluator.MaxHoldoutPredictions);
+        Assert.Equal(result.Holdout["target"].Numbers, result.HoldoutPredictions.Select(p => p.Actual));
     }
 
     [Fact]
@@ -84,6 +88,7 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
         var confusion = result.ConfusionMatrix!;
         Assert.Equal(result.Signature.ClassLabels, confusion.Labels);
         Assert.Equal(result.HoldoutRows, confusion.Counts.Sum(row => row.Sum()));
+        Assert.Empty(result.HoldoutPredictions);
         var correct = Enumerable.Range(0, 3).Sum(i => confusion.Counts[i][i]);
         Assert.Equal(result.HoldoutMetrics["micro_accuracy"], (double)correct / result.HoldoutRows, 12);
     }

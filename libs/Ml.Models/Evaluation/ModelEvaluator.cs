@@ -33,6 +33,25 @@ public static class ModelEvaluator
             : Multiclass(actual, predictedIndexes, probabilities, classLabels);
     }
 
+    /// <summary>Enough points for a readable residual plot while keeping a run record small.</summary>
+    public const int MaxHoldoutPredictions = 500;
+
+    /// <summary>
+    /// (actual, predicted) pairs of a regression holdout, evenly spaced over its rows so the sample is deterministic
+    /// and at most <paramref name="max"/> long; rows whose target is missing are left out.
+    /// </summary>
+    public static IReadOnlyList<HoldoutPrediction> Predictions(Table withTarget, string target, ScoreResult scores, int max = MaxHoldoutPredictions)
+    {
+        var actual = withTarget[target].Numbers ?? throw new ArgumentException($"Target '{target}' is not numeric.");
+        var predicted = scores.Values ?? throw new ArgumentException("Regression scores need Values.", nameof(scores));
+        var rows = Enumerable.Range(0, actual.Length).Where(i => !double.IsNaN(actual[i])).ToArray();
+        var count = Math.Min(max, rows.Length);
+        return Enumerable.Range(0, count)
+            .Select(k => rows[(int)((long)k * rows.Length / count)])
+            .Select(i => new HoldoutPrediction(actual[i], predicted[i]))
+            .ToArray();
+    }
+
     /// <summary>Counts of (actual, predicted) pairs; rows whose target is missing or unknown are left out.</summary>
     public static ConfusionMatrix Confusion(Table withTarget, string target, ScoreResult scores, IReadOnlyList<string> classLabels)
     {

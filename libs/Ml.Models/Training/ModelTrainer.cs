@@ -135,6 +135,7 @@ public static class ModelTrainer
             HigherIsBetter = true,
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
+            HoldoutPredictions = classes is null ? ModelEvaluator.Predictions(holdout, options.Target, holdoutScores) : [],
             CrossValidation = ranked.Select(r => r.Result).ToArray(),
             SkippedCandidates = candidates.Count - evaluated.Count,
             Folds = folds.Count,

@@ -19,7 +19,8 @@ public sealed record RunResponse(
     int? ChampionVersion, double? ChampionMetric, int TrainRows, int HoldoutRows,
     string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds,
-    DateTimeOffset QueuedAt, int Attempts, int Requests, string? Interruption, DataSelection? Data = null);
+    DateTimeOffset QueuedAt, int Attempts, int Requests, string? Interruption, DataSelection? Data = null,
+    ConfusionMatrix? ConfusionMatrix = null, IReadOnlyList<HoldoutPrediction>? HoldoutPredictions = null);
 
 public sealed record RetrainAccepted(string Model, string Reason);
 
@@ -31,7 +32,7 @@ public static class RunsApiShapes
         Parse(r.ParametersJson), Parse(r.MetricsJson), Parse(r.CrossValidationJson), r.PrimaryMetric,
         r.ChampionVersion, r.ChampionMetric, r.TrainRows, r.HoldoutRows,
         r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds,
-        r.QueuedAt, r.Attempts, r.Requests, r.Interruption, r.Data);
+        r.QueuedAt, r.Attempts, r.Requests, r.Interruption, r.Data, r.ConfusionMatrix, r.HoldoutPredictions);
 
     /// <summary>A drift retrain that waits for labelled rows, listed with the runs as status "awaiting-data".</summary>
     public static RunResponse ToResponse(RetrainWait w) => new(

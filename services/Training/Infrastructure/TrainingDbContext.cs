@@ -29,6 +29,8 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.HasIndex(r => r.Status);
             entity.Property(r => r.Owner).HasMaxLength(200);
             entity.Property(r => r.Data).HasJsonConversion();
+            entity.Property(r => r.ConfusionMatrix).HasJsonConversion();
+            entity.Property(r => r.HoldoutPredictions).HasJsonConversion();
         });
         modelBuilder.Entity<RunTrigger>(entity =>
         {

@@ -41,6 +41,10 @@ public sealed class TrainingRun
     public string? ParametersJson { get; set; }
     public string? MetricsJson { get; set; }
     public string? CrossValidationJson { get; set; }
+    /// <summary>Classifiers: the holdout confusion matrix.</summary>
+    public Platform.Ml.Models.ConfusionMatrix? ConfusionMatrix { get; set; }
+    /// <summary>Regression: a bounded, evenly spaced sample of holdout (actual, predicted) pairs.</summary>
+    public IReadOnlyList<Platform.Ml.Models.HoldoutPrediction>? HoldoutPredictions { get; set; }
     public string? PrimaryMetric { get; set; }
     public int? ChampionVersion { get; set; }
     public double? ChampionMetric { get; set; }

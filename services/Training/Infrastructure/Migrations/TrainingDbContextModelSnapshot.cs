@@ -236,6 +236,9 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<int?>("ChampionVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ConfusionMatrix")
+                        .HasColumnType("text");
+
                     b.Property<string>("CrossValidationJson")
                         .HasColumnType("text");
 
@@ -270,6 +273,9 @@ namespace Platform.Training.Infrastructure.Migrations
 
                     b.Property<DateTimeOffset?>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HoldoutPredictions")
+                        .HasColumnType("text");
 
                     b.Property<int>("HoldoutRows")
                         .HasColumnType("integer");
