@@ -50,7 +50,7 @@ public static class RunsApi
     {
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync).WithName("ListRuns")
-            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"")
+            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"; the confusion matrix and holdout predictions are on GET /runs/{id} only")
             .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running, attempts and the last interruption")
             .RequireApiKeyRole(ApiKeys.Reader);
@@ -72,7 +72,10 @@ public static class RunsApi
         var runs = await query.ToListAsync(cancellationToken);
         var waits = await db.RetrainWaits.AsNoTracking()
             .Where(w => w.Status == RetrainWaitStatus.Awaiting && (string.IsNullOrEmpty(model) || w.ModelName == model)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id))).Concat(waits.Select(RunsApiShapes.ToResponse))
+        // The evaluation charts' data (up to 500 points a run) stays on GET /runs/{id}: a list of hundreds of runs
+        // would otherwise carry hundreds of thousands of points nobody draws.
+        return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id)) with { ConfusionMatrix = null, HoldoutPredictions = null })
+            .Concat(waits.Select(RunsApiShapes.ToResponse))
             .OrderByDescending(r => r.QueuedAt.UtcTicks).ToList());
     }
 
