@@ -59,6 +59,19 @@ public sealed class InferenceOptions
 
     public TimeSpan LogFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Rows the publisher holds while the broker refuses them (retried with backoff, new rows keep being collected).
+    /// Past this bound the oldest held rows are dropped and counted (<c>platform.inference.log.failed{reason=overflow}</c>,
+    /// and in the next batch's <c>Dropped</c>). The default holds a few minutes of a busy replica's log (~100 MB).
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int LogRetryRows { get; set; } = 200_000;
+
+    /// <summary>First wait before retrying a refused batch; doubled on each failure up to <see cref="LogRetryMaxDelay"/>.</summary>
+    public TimeSpan LogRetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan LogRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Adaptive batching of concurrent single-row requests (<c>Inference:Batching</c>).</summary>
     [ValidateObjectMembers]
     public BatchingOptions Batching { get; set; } = new();

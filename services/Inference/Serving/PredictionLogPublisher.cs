@@ -12,58 +12,88 @@ namespace Platform.Inference.Serving;
 public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions<InferenceOptions> options, ILogger<PredictionLogPublisher> logger) : BackgroundService
 {
     private static readonly Counter<long> FailedRows = PlatformTelemetry.Meter.CreateCounter<long>(
-        "platform.inference.log.failed", description: "Logged predictions lost: the broker refused their batch (reason publish) or they could not be serialised (reason unserialisable)");
+        "platform.inference.log.failed", description: "Logged predictions lost: held for a retry past Inference:LogRetryRows while the broker refused them (reason overflow) or they could not be serialised (reason unserialisable)");
+
+    private static readonly Counter<long> RetriedRows = PlatformTelemetry.Meter.CreateCounter<long>(
+        "platform.inference.log.retried", description: "Logged predictions the broker refused, held to be published again");
+
+    /// <summary>Rows dropped (by the log or by the retry bound) not yet reported in a published batch.</summary>
+    private long _unreported;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // Rows not yet published, oldest first: the next batch, plus (while the broker refuses) every row held for a retry.
         var pending = new List<PredictionRecord>(settings.LogBatchRows);
+        var backoff = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await log.Reader.WaitToReadAsync(stoppingToken);
-                using (var window = new CancellationTokenSource(settings.LogFlushInterval))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, stoppingToken))
-                {
-                    try
-                    {
-                        while (pending.Count < settings.LogBatchRows)
-                        {
-                            while (pending.Count < settings.LogBatchRows && log.Reader.TryRead(out var record)) pending.Add(record);
-                            if (pending.Count < settings.LogBatchRows) await log.Reader.WaitToReadAsync(linked.Token);
-                        }
-                    }
-                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                    {
-                        // The flush interval elapsed: publish what there is.
-                    }
-                }
+                var retrying = backoff > TimeSpan.Zero;
+                if (!retrying) await log.Reader.WaitToReadAsync(stoppingToken);
+                await CollectAsync(pending, retrying ? backoff : settings.LogFlushInterval,
+                    retrying ? settings.LogRetryRows + settings.LogBatchRows : settings.LogBatchRows, retrying, stoppingToken);
+                DropOldest(pending, settings.LogRetryRows);
 
-                await PublishAsync(pending, settings.Replica, stoppingToken);
+                var refused = await PublishAsync(pending, settings.Replica, stoppingToken);
                 pending.Clear();
+                pending.AddRange(refused);
+                backoff = refused.Count == 0 ? TimeSpan.Zero
+                    : retrying ? TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.LogRetryMaxDelay.Ticks))
+                    : settings.LogRetryInitialDelay;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Could not publish {Count} logged predictions", pending.Count);
-                FailedRows.Add(pending.Count, new KeyValuePair<string, object?>("reason", "publish"));
-                pending.Clear();
-            }
         }
     }
 
     /// <summary>
-    /// One <c>PredictionsLogged</c> per model version. A batch the broker refuses loses only its own rows; a batch that
-    /// cannot be serialised is searched for the rows that break it, which are dropped (counted, logged), and the rest
-    /// is published: one bad row never costs the other rows or models of a flush.
+    /// Reads rows for up to <paramref name="window"/> or until <paramref name="limit"/> are pending. While retrying,
+    /// the whole window is waited (it is the backoff) and rows keep being collected, so the log's buffer stays free.
     /// </summary>
-    private async Task PublishAsync(List<PredictionRecord> records, string replica, CancellationToken cancellationToken)
+    private async Task CollectAsync(List<PredictionRecord> pending, TimeSpan window, int limit, bool retrying, CancellationToken stoppingToken)
     {
-        var dropped = log.TakeDropped();
+        using var timer = new CancellationTokenSource(window);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, stoppingToken);
+        try
+        {
+            while (true)
+            {
+                while (pending.Count < limit && log.Reader.TryRead(out var record)) pending.Add(record);
+                if (pending.Count < limit) await log.Reader.WaitToReadAsync(linked.Token);
+                else if (retrying) await Task.Delay(Timeout.Infinite, linked.Token);
+                else return;
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The window elapsed: publish what there is.
+        }
+    }
+
+    /// <summary>Keeps memory bounded during a long outage: the oldest held rows go first (counted, and reported as dropped).</summary>
+    private void DropOldest(List<PredictionRecord> pending, int bound)
+    {
+        var excess = pending.Count - bound;
+        if (excess <= 0) return;
+        pending.RemoveRange(0, excess);
+        _unreported += excess;
+        FailedRows.Add(excess, new KeyValuePair<string, object?>("reason", "overflow"));
+        logger.LogWarning("The broker has refused logged predictions for a while: dropped the {Excess} oldest held rows (Inference:LogRetryRows = {Bound})", excess, bound);
+    }
+
+    /// <summary>
+    /// One <c>PredictionsLogged</c> per model version; returns the rows of the batches the broker refused, to be retried.
+    /// A batch that cannot be serialised is searched for the rows that break it, which are dropped (counted, logged),
+    /// and the rest is published: one bad row never costs the other rows or models of a flush.
+    /// </summary>
+    private async Task<List<PredictionRecord>> PublishAsync(List<PredictionRecord> records, string replica, CancellationToken cancellationToken)
+    {
+        _unreported += log.TakeDropped();
+        var refused = new List<PredictionRecord>();
         foreach (var group in records.GroupBy(r => (r.Model, r.Version)))
         {
             var rows = group.Select(r => r.Prediction).ToList();
@@ -72,25 +102,29 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
             {
                 try
                 {
-                    await PublishGroupAsync(first, rows, dropped, replica, cancellationToken);
+                    await PublishGroupAsync(first, rows, _unreported, replica, cancellationToken);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && RemoveUnserialisable(rows) is > 0 and var bad)
                 {
                     FailedRows.Add(bad, new KeyValuePair<string, object?>("reason", "unserialisable"));
                     logger.LogError(ex, "Dropped {Bad} logged predictions of {Model} v{Version} that cannot be serialised; publishing the other {Count}",
                         bad, group.Key.Model, group.Key.Version, rows.Count);
-                    if (rows.Count > 0) await PublishGroupAsync(first, rows, dropped, replica, cancellationToken);
+                    if (rows.Count > 0) await PublishGroupAsync(first, rows, _unreported, replica, cancellationToken);
                 }
 
-                dropped = 0;
+                _unreported = 0;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // The broker is away: these rows are lost (and counted); serving goes on regardless, and so do the other groups.
-                logger.LogWarning(ex, "Could not publish {Count} logged predictions of {Model} v{Version}", rows.Count, group.Key.Model, group.Key.Version);
-                FailedRows.Add(rows.Count, new KeyValuePair<string, object?>("reason", "publish"));
+                // The broker is away: keep the rows for a retry; serving goes on regardless, and so do the other groups.
+                logger.LogWarning(ex, "Could not publish {Count} logged predictions of {Model} v{Version}; holding them for a retry", rows.Count, group.Key.Model, group.Key.Version);
+                RetriedRows.Add(rows.Count);
+                var kept = rows.ToHashSet(ReferenceEqualityComparer.Instance);
+                refused.AddRange(group.Where(r => kept.Contains(r.Prediction)));
             }
         }
+
+        return refused;
     }
 
     private async Task PublishGroupAsync(PredictionRecord first, List<LoggedPrediction> rows, long dropped, string replica, CancellationToken cancellationToken)
