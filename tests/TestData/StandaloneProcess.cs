@@ -12,13 +12,18 @@ public sealed class StandaloneProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private readonly Process _process;
+    private readonly string[] _arguments;
+    private readonly string _environment;
+    private bool _ownsData = true;
 
     public string DataPath { get; }
     public Uri BaseAddress { get; }
 
-    private StandaloneProcess(Process process, string dataPath, Uri baseAddress)
+    private StandaloneProcess(Process process, string dataPath, Uri baseAddress, string[] arguments, string environment)
     {
         _process = process;
+        _arguments = arguments;
+        _environment = environment;
         DataPath = dataPath;
         BaseAddress = baseAddress;
     }
@@ -30,10 +35,12 @@ public sealed class StandaloneProcess : IAsyncDisposable
 
     /// <param name="arguments">Configuration as command-line pairs (<c>--Monitoring:WindowRows</c>, <c>200</c>, ...).</param>
     /// <param name="environment">The ASP.NET Core environment: Development (the loop's tests), Production (the security tests).</param>
-    public static async Task<StandaloneProcess> StartAsync(IEnumerable<string> arguments, TimeSpan? healthTimeout = null, string environment = "Development")
+    /// <param name="dataPath">The data folder of an earlier process, to restart on its data; a new one if null.</param>
+    public static async Task<StandaloneProcess> StartAsync(IEnumerable<string> arguments, TimeSpan? healthTimeout = null, string environment = "Development", string? dataPath = null)
     {
         var port = LoopbackPorts.Free();
-        var dataPath = Path.Combine(Path.GetTempPath(), "platform-embedded-" + Guid.NewGuid().ToString("N"));
+        var argumentList = arguments.ToArray();
+        dataPath ??= Path.Combine(Path.GetTempPath(), "platform-embedded-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Directory.CreateDirectory(dataPath).FullName,
@@ -42,10 +49,10 @@ public sealed class StandaloneProcess : IAsyncDisposable
         };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Platform.Standalone.dll"), "--urls", $"http://127.0.0.1:{port}", "--Standalone:DataPath", dataPath })
             start.ArgumentList.Add(argument);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var argument in argumentList) start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
 
-        var standalone = new StandaloneProcess(Process.Start(start)!, dataPath, new Uri($"http://127.0.0.1:{port}/"));
+        var standalone = new StandaloneProcess(Process.Start(start)!, dataPath, new Uri($"http://127.0.0.1:{port}/"), argumentList, environment);
         standalone._process.OutputDataReceived += (_, e) => standalone.Append(e.Data);
         standalone._process.ErrorDataReceived += (_, e) => standalone.Append(e.Data);
         standalone._process.BeginOutputReadLine();
@@ -59,6 +66,25 @@ public sealed class StandaloneProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends a signal (KILL, TERM) to the process and waits (up to a minute) for it to exit; returns how long that took.</summary>
+    public async Task<TimeSpan> SignalAsync(string signal)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        return watch.Elapsed;
+    }
+
+    /// <summary>A new process on this one's data folder and settings (this one must have exited); the new one owns the folder.</summary>
+    public async Task<StandaloneProcess> RestartAsync()
+    {
+        if (!_process.HasExited) throw new InvalidOperationException("The embedded default is still running.");
+        _ownsData = false;
+        return await StartAsync(_arguments, environment: _environment, dataPath: DataPath);
+    }
 
     /// <param name="timeout">The client's request timeout (default 2 minutes).</param>
     public HttpClient CreateClient(string? apiKey = null, TimeSpan? timeout = null)
@@ -94,6 +120,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsData) return;
         try
         {
             Directory.Delete(DataPath, recursive: true);

@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Platform.Tests;
+using Xunit.Abstractions;
+
+namespace Platform.IntegrationTests;
+
+/// <summary>
+/// The embedded default stopped at a step of the loop, with SIGKILL (nothing gets to clean up) or SIGTERM (a graceful
+/// shutdown), and started again on the same data folder: the upload's run is resumed, not lost and not duplicated.
+/// </summary>
+public sealed class EmbeddedDefaultFaultTests(ITestOutputHelper output)
+{
+    private const string ApiKey = "embedded-fault-test-key";
+    private const string Model = "diabetes";
+    private static readonly TimeSpan Converge = TimeSpan.FromMinutes(3);
+
+    public static TheoryData<string, string> Faults => new()
+    {
+        { "KILL", "accepted" }, { "TERM", "accepted" }, { "KILL", "training" }, { "TERM", "training" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task Stopped_at_a_step_of_the_loop_and_restarted_on_its_data_it_trains_the_upload_once_and_serves_it(string signal, string step)
+    {
+        var first = await StandaloneProcess.StartAsync([
+            "--Training:Trainers:0", "sdca", "--Training:Trainers:1", "fasttree",
+            "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
+        ]);
+        await using var _ = first;
+        using (var http = first.CreateClient(ApiKey))
+        {
+            await http.UploadDatasetAsync(Model, "diabetes_train.csv", "target=target&task=regression");
+            if (step == "training")
+                await first.UntilAsync(async () => (await RunsAsync(http)).Any(r => (string?)r!["status"] == "running"), Converge, "the run to be training");
+        }
+
+        var stopped = await first.SignalAsync(signal);
+        await using var second = await first.RestartAsync();
+        using var client = second.CreateClient(ApiKey);
+        var converged = System.Diagnostics.Stopwatch.StartNew();
+        await second.UntilAsync(async () => (await RunsAsync(client)).Any(r => (string?)r!["status"] == "succeeded"), Converge, "the upload's run to succeed after the restart");
+        await second.UntilAsync(async () => (await client.GetAsync($"models/{Model}/signature")).IsSuccessStatusCode, Converge, "the version to be served");
+        output.WriteLine($"SIG{signal} at {step}: exited {stopped.TotalSeconds:F1} s after the signal; trained and served {converged.Elapsed.TotalSeconds:F1} s after the restart");
+
+        var runs = await RunsAsync(client);
+        Assert.True(runs.Count == 1, $"one run for the one dataset version: {runs.ToJsonString()}");
+        var model = await client.GetFromJsonAsync<JsonObject>($"models/{Model}");
+        Assert.Single(model!["versions"]!.AsArray());
+        var instance = new JsonObject();
+        foreach (var feature in new[] { "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6" }) instance[feature] = 0.01;
+        using var predict = await client.PostAsJsonAsync($"models/{Model}/predict", new JsonObject { ["instances"] = new JsonArray(instance) });
+        Assert.True(predict.IsSuccessStatusCode, $"predict answered {(int)predict.StatusCode}: {await predict.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<JsonArray> RunsAsync(HttpClient http) => (await http.GetFromJsonAsync<JsonArray>($"runs?model={Model}"))!;
+}
