@@ -128,10 +128,14 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await page.GotoAsync("console/serving");
         Assert.True(await page.Locator($"#serving tr[data-model='{Model}']").CountAsync() >= 1, "the predictions the drift script made");
         await ConsolePlatform.ShotAsync(page, "14-serving");
-        await page.GotoAsync($"console/models/{Model}/try");
-        await page.ClickAsync("#predict");
-        await page.WaitForSelectorAsync("#prediction");
-        Assert.Contains("Prediction of v1", await page.InnerTextAsync("#prediction"), StringComparison.Ordinal);
+        // Inference swaps back when the rollback's ModelPromoted reaches it, a moment after the Registry moved.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await page.GotoAsync($"console/models/{Model}/try");
+            await page.ClickAsync("#predict");
+            await page.WaitForSelectorAsync("#prediction");
+            return (await page.InnerTextAsync("#prediction")).Contains("Prediction of v1", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "the try page to predict with v1, the version rolled back to");
         await ConsolePlatform.ShotAsync(page, "15-try");
     }
 
