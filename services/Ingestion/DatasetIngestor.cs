@@ -17,9 +17,10 @@ namespace Platform.Ingestion;
 /// <param name="NewSchema">Start a new schema version instead of holding the file to the newest version's schema.</param>
 /// <param name="SubmissionId">The producer's correlation id (bus submissions): the idempotency key of a redelivery.</param>
 /// <param name="Source">"upload" or "feedback", passed on in <c>DatasetUploaded</c> with <paramref name="Lineage"/>.</param>
+/// <param name="Kinds">Kinds the uploader sets instead of inferring them (<see cref="ColumnKindOverrides"/>); null: all inferred.</param>
 public sealed record IngestRequest(
     string DatasetName, string? Target, string? Task, bool Append = false, bool NewSchema = false, Guid? SubmissionId = null,
-    string Source = DatasetSources.Upload, DatasetLineage? Lineage = null);
+    string Source = DatasetSources.Upload, DatasetLineage? Lineage = null, IReadOnlyDictionary<string, ColumnKind>? Kinds = null);
 
 /// <summary>The outcome of one submission: a new version, the version that already holds the same submission, or a rejection.</summary>
 public sealed record IngestResult(DatasetVersion? Version, bool Created, IReadOnlyList<RejectionReason> Problems, long TotalProblems)
@@ -69,9 +70,12 @@ public sealed class DatasetIngestor(IngestionDbContext db, ContentStore store, I
 
             var validation = await new DatasetValidator(store, options.Value.MaxLineBytes, options.Value.MaxReportedProblems, options.Value.MaxCategoriesInSchema,
                     options.Value.NumericColumnShare)
-                .ValidateAsync(new ValidationRequest(staged, request.Append ? store.PathOf(previous!.Sha256) : null, contract, target!, options.Value.BadRows), cancellationToken);
+                .ValidateAsync(new ValidationRequest(staged, request.Append ? store.PathOf(previous!.Sha256) : null, contract, target!, options.Value.BadRows, request.Kinds), cancellationToken);
             output = validation.Output;
             if (validation.Output is null) return IngestResult.Rejected(validation.Problems);
+            if (request.Kinds is { Count: > 0 } kinds
+                && ColumnKindOverrides.Conflict(kinds, validation.Columns.Select(c => c.Name).ToList(), contract?.Columns) is { } conflict)
+                return IngestResult.Rejected(ProblemCodes.Kinds, conflict);
 
             var targetProblems = CheckTarget(validation, target!, requestedTask, out var task);
             if (targetProblems.Any) return IngestResult.Rejected(targetProblems);

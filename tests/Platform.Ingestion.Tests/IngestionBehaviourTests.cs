@@ -257,6 +257,52 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
         Assert.Equal("categorical", (string?)code["kind"]);
     }
 
+    [Fact]
+    public async Task Kinds_set_by_the_uploader_replace_the_inferred_ones_and_are_recorded_in_the_schema()
+    {
+        using var client = fixture.Host.Client(IngestionFixture.ProducerKey);
+        // A numeric-looking region code and a mostly numeric column: inferred, both would be numeric.
+        var csv = "region,dose,y\n" + string.Concat(Enumerable.Range(1, 40).Select(i => $"{i % 4 + 1},{(i == 7 ? "high" : (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture))},{i}\n"));
+
+        var answer = await client.UploadAsync($"kinds-{fixture.RunId}", Bytes(csv), kinds: "region:categorical,dose:categorical");
+
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+        var columns = answer.Body!["columns"]!.AsArray().ToDictionary(c => (string)c!["name"]!, c => c!);
+        Assert.Equal("categorical", (string?)columns["region"]["kind"]);
+        Assert.Equal(["1", "2", "3", "4"], columns["region"]["categories"]!.AsArray().Select(c => (string)c!).Order(StringComparer.Ordinal));
+        Assert.Equal("categorical", (string?)columns["dose"]["kind"]);
+        Assert.Equal("numeric", (string?)columns["y"]["kind"]);
+    }
+
+    [Fact]
+    public async Task A_kind_forced_numeric_reports_the_values_that_are_not_numbers()
+    {
+        using var client = fixture.Host.Client(IngestionFixture.ProducerKey);
+        var csv = "size,y\nsmall,1\n2,2\n3,3\n";
+
+        var answer = await client.UploadAsync($"kinds-numeric-{fixture.RunId}", Bytes(csv), kinds: "size:numeric");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.True(answer.HasProblem("not-a-number", "size", row: 1), answer.ToString());
+    }
+
+    [Theory]
+    [InlineData("region", "not column:kind")]
+    [InlineData("region:text", "not column:kind")]
+    [InlineData("region:categorical,region:numeric", "twice")]
+    [InlineData("colour:categorical", "does not have")]
+    public async Task Bad_kinds_are_refused_with_problem_details_and_store_nothing(string kinds, string says)
+    {
+        using var client = fixture.Host.Client(IngestionFixture.ProducerKey);
+        var name = $"kinds-bad-{fixture.RunId}-{Math.Abs(kinds.GetHashCode(StringComparison.Ordinal))}";
+
+        var answer = await client.UploadAsync(name, Bytes("region,y\n1,1\n2,2\n"), kinds: kinds);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains(says, answer.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"datasets/{name}", json: true)).Status);
+    }
+
     private static string WriteTemp(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"ingestion-test-{Guid.NewGuid():N}.csv");

@@ -25,13 +25,15 @@ public sealed record HttpAnswer(HttpStatusCode Status, string? ContentType, Json
 public static class TestApi
 {
     public static async Task<HttpAnswer> UploadAsync(
-        this HttpClient client, string name, byte[] bytes, string? target = "y", string? task = null, bool append = false, bool newSchema = false)
+        this HttpClient client, string name, byte[] bytes, string? target = "y", string? task = null, bool append = false, bool newSchema = false,
+        string? kinds = null)
     {
         var query = new List<string>();
         if (target is not null) query.Add($"target={Uri.EscapeDataString(target)}");
         if (task is not null) query.Add($"task={task}");
         if (append) query.Add("append=true");
         if (newSchema) query.Add("schema=new");
+        if (kinds is not null) query.Add($"kinds={Uri.EscapeDataString(kinds)}");
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         using var response = await client.PostAsync($"datasets/{Uri.EscapeDataString(name)}?{string.Join('&', query)}", content);

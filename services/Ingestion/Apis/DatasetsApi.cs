@@ -38,7 +38,7 @@ public static partial class DatasetsApi
 
         api.MapPost("/{name}", UploadAsync)
             .WithName("UploadDataset")
-            .WithSummary("Upload a CSV (text/csv body or multipart file) as the next version of a dataset; append=true adds rows to the newest version, schema=new starts a new schema version")
+            .WithSummary("Upload a CSV (text/csv body or multipart file) as the next version of a dataset; append=true adds rows to the newest version, schema=new starts a new schema version, kinds=col:kind,... sets column kinds instead of inferring them")
             .Accepts<IFormFile>("text/csv", "multipart/form-data")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(kestrelUploadBytes))
@@ -71,13 +71,15 @@ public static partial class DatasetsApi
     public static bool IsValidName(string? name) => name is not null && DatasetName().IsMatch(name);
 
     private static async Task<Results<Created<DatasetVersionResponse>, Ok<DatasetVersionResponse>, ProblemHttpResult>> UploadAsync(
-        string name, string? target, string? task, bool? append, string? schema, HttpRequest request,
+        string name, string? target, string? task, bool? append, string? schema, string? kinds, HttpRequest request,
         ContentStore store, DatasetIngestor ingestor, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
         if (!IsValidName(name))
             return Problem(StatusCodes.Status400BadRequest, "Invalid dataset name", InvalidNameMessage, ProblemCodes.InvalidName);
         if (schema is not null && schema != "new")
             return Problem(StatusCodes.Status400BadRequest, "Invalid schema parameter", "schema=new starts a new schema version; leave it out to keep the current one.");
+        if (!ColumnKindOverrides.TryParse(kinds, out var columnKinds, out var kindsError))
+            return Problem(StatusCodes.Status400BadRequest, "Invalid kinds parameter", kindsError!, ProblemCodes.Kinds);
 
         var maxBytes = options.Value.MaxUploadBytes;
         if (request.ContentLength > maxBytes)
@@ -124,7 +126,7 @@ public static partial class DatasetsApi
         IngestResult result;
         try
         {
-            result = await ingestor.IngestAsync(new IngestRequest(name, target, task, append == true, schema == "new"), staged, cancellationToken);
+            result = await ingestor.IngestAsync(new IngestRequest(name, target, task, append == true, schema == "new", Kinds: columnKinds), staged, cancellationToken);
         }
         catch (IngestConflictException ex)
         {

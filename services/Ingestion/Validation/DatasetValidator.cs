@@ -13,12 +13,14 @@ public sealed record SchemaContract(int SchemaVersion, int FromVersion, IReadOnl
 /// <param name="Staged">The submitted bytes.</param>
 /// <param name="Base">For an append, the bytes of the version appended to (its header fixes the column order).</param>
 /// <param name="Contract">The established schema, or null for a first version or a new schema version.</param>
+/// <param name="Kinds">Kinds set by the uploader (kinds=): used instead of inferring them where the contract has none.</param>
 public sealed record ValidationRequest(
     ContentStore.StagedContent Staged,
     string? BasePath,
     SchemaContract? Contract,
     string Target,
-    BadRowPolicy Policy);
+    BadRowPolicy Policy,
+    IReadOnlyDictionary<string, ColumnKind>? Kinds = null);
 
 /// <param name="Output">The bytes to store: the submitted file itself, or a rewritten one (append, dropped rows); null when rejected.</param>
 public sealed record ValidationResult(
@@ -55,7 +57,8 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         for (var i = 0; i < numeric.Length; i++)
         {
             var (values, numbers) = (tally.NonMissing[i], tally.Numbers[i]);
-            if (result.Profile.Columns[i].Kind == ColumnKind.Categorical && numbers < values && numbers >= numericShare * values)
+            if (result.Profile.Columns[i].Kind == ColumnKind.Categorical && numbers < values && numbers >= numericShare * values
+                && request.Kinds?.ContainsKey(tally.Names[i]) != true)
                 numeric[i] = $"numeric ({(double)numbers / values:P1} of its {values} values are numbers)";
         }
 
@@ -88,8 +91,8 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         if (problems.Any) return (Rejected(problems), Empty);
 
         var order = baseNames ?? names;
-        var kinds = order.Select((n, i) => inferredNumeric?[i] is not null ? ColumnKind.Numeric : KindInContract(request.Contract, n)).ToArray();
-        var kindReasons = order.Select((_, i) => inferredNumeric?[i] ?? "numeric in the schema").ToArray();
+        var kinds = order.Select((n, i) => inferredNumeric?[i] is not null ? ColumnKind.Numeric : KindInContract(request.Contract, n) ?? Requested(request.Kinds, n)).ToArray();
+        var kindReasons = order.Select((n, i) => inferredNumeric?[i] ?? (KindInContract(request.Contract, n) is null && request.Kinds?.ContainsKey(n) == true ? "numeric (set by kinds=)" : "numeric in the schema")).ToArray();
         var tally = new NumericTally(order, new long[order.Length], new long[order.Length]);
         var forcedCategorical = order.Where((_, i) => kinds[i] == ColumnKind.Categorical).ToHashSet(StringComparer.Ordinal);
         var profile = new ProfileBuilder(order, new CsvReadOptions { CategoricalColumns = forcedCategorical });
@@ -297,6 +300,9 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         var column = contract?.Columns.FirstOrDefault(c => c.Name == name);
         return column is not null && ColumnKindNames.TryParse(column.Kind, out var kind) ? kind : null;
     }
+
+    private static ColumnKind? Requested(IReadOnlyDictionary<string, ColumnKind>? kinds, string name) =>
+        kinds is not null && kinds.TryGetValue(name, out var kind) ? kind : null;
 
     private static bool IsBoolean(string value)
     {

@@ -51,6 +51,7 @@ public static class ProblemCodes
     public const string LineTooLong = "line-too-long";
     public const string Quote = "quote";
     public const string Append = "append";
+    public const string Kinds = "kinds";
     public const string TooLarge = "too-large";
     public const string Content = "content";
     public const string Unauthorized = "unauthorized";
