@@ -34,7 +34,7 @@ public static class DriftApi
         return app;
     }
 
-    private static async Task<Ok<List<DriftReportResponse>>> ListAsync(string model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Ok<List<DriftReportResponse>>> ListAsync(string model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
     {
         // Ordered and limited in the database, and without the histograms: the console asks for 1,000 reports, and
         // reading every report with its histograms to sort them here cost most of a second at that size.
