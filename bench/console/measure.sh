@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Render time of every console page on the embedded default with 50 models, 500 runs and 1,000 drift windows.
 # From the repository root: bash bench/console/measure.sh   (prints one line per page: median and max of 5 renders, ms,
-# and the page's size). The drift page draws the newest 200 windows by default, ?windows=1000 all of them; the runs page
+# the CPU time the embedded default spent per render (ms, from /proc: on a busy shared machine the wall time mostly
+# measures waiting for a core, the CPU time much less so), and the page's size). The drift page draws the newest 200 windows by default, ?windows=1000 all of them; the runs page
 # renders 100 rows a page, ?rows=500 all of them.
 set -euo pipefail
 PORT=${PORT:-5391}
 DATA=$(mktemp -d /tmp/console-bench.XXXXXX)
 B=http://127.0.0.1:$PORT
-DLL=services/Standalone/bin/Release/net10.0/Platform.Standalone.dll
+# DLL= runs another build of the embedded default (e.g. a copy, so that the tree can be rebuilt while this runs).
+DLL=${DLL:-services/Standalone/bin/Release/net10.0/Platform.Standalone.dll}
 [ -f "$DLL" ] || dotnet build services/Standalone -c Release >/dev/null
 start() {
   dotnet "$DLL" --urls "$B" --Standalone:DataPath "$DATA" --Monitoring:WindowRows 200 --Monitoring:MinWindowRows 200 \
@@ -16,6 +18,8 @@ start() {
   until curl -sf "$B/health" >/dev/null; do sleep 1; done
 }
 stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+TICKS=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # user + system clock ticks of the embedded default
 trap stop EXIT
 start
 KEY=$(cat "$DATA/dev-api-key")
@@ -35,10 +39,13 @@ for page in console/models console/models/diabetes console/models/diabetes/drift
             "console/runs/$RUN" "console/runs/compare?id=$RUN&id=$RUN" console/datasets console/datasets/diabetes \
             console/datasets/diabetes/versions/1 console/serving console/new; do
   curl -s -b "$DATA/jar" -o /dev/null "$B/$page" # warm-up
+  before=$(cpu)
   times=$(for i in 1 2 3 4 5; do curl -s -b "$DATA/jar" -o /dev/null -w '%{time_total}\n' "$B/$page"; done | sort -n)
+  spent=$(( ($(cpu) - before) * 1000 / TICKS / 5 ))
   bytes=$(curl -s -b "$DATA/jar" "$B/$page" | wc -c)
-  printf '%-40s median %6.0f ms  max %6.0f ms  %8d bytes\n' "/${page:0:39}" "$(echo "$times" | sed -n 3p | awk '{print $1*1000}')" "$(echo "$times" | tail -1 | awk '{print $1*1000}')" "$bytes"
+  printf '%-40s median %6.0f ms  max %6.0f ms  cpu %5d ms  %8d bytes\n' "/${page:0:39}" "$(echo "$times" | sed -n 3p | awk '{print $1*1000}')" "$(echo "$times" | tail -1 | awk '{print $1*1000}')" "$spent" "$bytes"
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The API calls behind the two heaviest pages, for comparison.
 for api in "drift/diabetes?limit=1000" runs models; do
   printf '%-40s %6.0f ms (API)\n' "/$api" "$(curl -s -H "X-Api-Key: $KEY" -o /dev/null -w '%{time_total}' "$B/$api" | awk '{print $1*1000}')"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Playwright;
+using Platform.OperatorConsole;
 using Platform.Tests;
 
 namespace Platform.ConsoleTests;
@@ -20,6 +21,8 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.Contains("/console/signin", anonymous.Url, StringComparison.Ordinal);
         await ConsolePlatform.ShotAsync(anonymous, "01-signin");
 
+        using var producer = platform.Process.CreateClient(ConsolePlatform.OperatorKey);
+
         // Log in with the browser-token link; land on the non-expert page and upload the CSV.
         var page = await platform.LoginAsync(ConsolePlatform.OperatorKey, "/console/new");
         Assert.EndsWith("/console/new", page.Url, StringComparison.Ordinal);
@@ -29,6 +32,8 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.Equal(10, await page.Locator("#preview tbody tr").CountAsync());
         Assert.Equal(11, await page.Locator("#schema tbody tr").CountAsync());
         Assert.Equal("numeric", await page.Locator("#schema tr[data-column='bmi'] td").Nth(1).InnerTextAsync());
+        // sex holds two numbers: the user says it is a category, and the dataset's schema records it so.
+        await page.SelectOptionAsync("#schema tr[data-column='sex'] select", "sex:categorical");
         await ConsolePlatform.ShotAsync(page, "02-new-model-preview");
 
         // Train: the page follows the run while it trains, then explains the result in words.
@@ -38,11 +43,15 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await page.ClickAsync("#train");
         await page.WaitForSelectorAsync("#progress");
         await ConsolePlatform.ShotAsync(page, "03-training-progress");
-        await UntilTextAsync(page, "#run-status", "succeeded", TimeSpan.FromMinutes(4)); // the page reloads itself while the run trains
+        // The run page follows the run in its circuit: the same page, no reload, until it has finished.
+        await UntilLiveAsync(page, "#run-title[data-live='yes']");
+        await UntilTextAsync(page, "#run-status", "succeeded", TimeSpan.FromMinutes(4));
         Assert.Contains("R²", await page.InnerTextAsync("#evaluation-words"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#cv tbody tr").CountAsync() >= 2, "a row per cross-validated candidate");
         Assert.True(await page.Locator("#residual-plot circle").CountAsync() > 0, "the holdout's predicted-against-actual points are drawn");
         await ConsolePlatform.ShotAsync(page, "04-run");
+        var schema = await producer.GetStringAsync($"datasets/{Model}/versions/1");
+        Assert.Contains("{\"name\":\"sex\",\"kind\":\"categorical\"", schema, StringComparison.Ordinal);
 
         // The model page shows the production version and its lineage.
         await page.GotoAsync($"console/models/{Model}");
@@ -51,7 +60,6 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await ConsolePlatform.ShotAsync(page, "05-model-v1");
 
         // A second version (more rows, as a producer script would send them) gives a second run to compare.
-        using var producer = platform.Process.CreateClient(ConsolePlatform.OperatorKey);
         var moreRows = File.ReadAllText(SharedData.PathOf("diabetes_train.csv")) + string.Concat(File.ReadLines(SharedData.PathOf("diabetes_test.csv")).Skip(1).Select(l => l + "\n"));
         using (var upload = await producer.PostAsync($"datasets/{Model}?target=target&task=regression", new StringContent(moreRows, Encoding.UTF8, "text/csv")))
             Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
@@ -59,7 +67,20 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
             TimeSpan.FromMinutes(4), "version 2 to be registered");
 
         await page.GotoAsync($"console/runs?model={Model}");
+        // The table reads the runs again once its circuit is up; then it sorts in place: clicking a column head
+        // reorders the rows without loading another page.
+        await UntilLiveAsync(page, "#runs[data-live='yes']");
         Assert.Equal(2, await page.Locator("#runs tbody tr").CountAsync());
+        var newestFirst = await page.Locator("#runs tbody tr").First.GetAttributeAsync("data-run");
+        var url = page.Url;
+        await page.ClickAsync("#runs th a[data-sort='started']");
+        await page.WaitForSelectorAsync("#runs[data-order='asc']");
+        Assert.NotEqual(newestFirst, await page.Locator("#runs tbody tr").First.GetAttributeAsync("data-run"));
+        Assert.Equal(url, page.Url);
+        await page.FillAsync("#filter-since", "2099-01-01");
+        await UntilTextAsync(page, "#run-count", "0 of 2 runs", TimeSpan.FromSeconds(30));
+        await page.FillAsync("#filter-since", "");
+        await UntilTextAsync(page, "#run-count", "2 of 2 runs", TimeSpan.FromSeconds(30));
         await ConsolePlatform.ShotAsync(page, "06-runs");
         var boxes = page.Locator("#runs input[type=checkbox]");
         await boxes.Nth(0).CheckAsync();
@@ -82,6 +103,7 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
 
         // Drift: before any window the chart has nothing; a script sends shifted rows; the chart draws the windows.
         await page.GotoAsync($"console/models/{Model}/drift");
+        await UntilLiveAsync(page, "#window-count[data-live='yes']");
         Assert.Contains("0 data windows", await page.InnerTextAsync("#window-count"), StringComparison.Ordinal);
         await platform.Process.UntilAsync(async () => (await producer.GetAsync($"drift/{Model}/reference")).IsSuccessStatusCode && (await producer.GetStringAsync($"drift/{Model}/reference")).Contains("\"version\":2", StringComparison.Ordinal),
             TimeSpan.FromMinutes(2), "Monitoring's reference for v2");
@@ -93,6 +115,8 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
             return (await producer.GetStringAsync($"drift/{Model}")).Split("\"kind\":\"data\"").Length - 1 >= 2;
         }, TimeSpan.FromMinutes(3), "two data windows to close");
         await page.ReloadAsync();
+        // The drift part reads its reports again once its circuit is up (they are too large to travel in the page).
+        await UntilLiveAsync(page, "#window-count[data-live='yes']");
         var windows = int.Parse((await page.InnerTextAsync("#window-count")).Split(' ')[0], CultureInfo.InvariantCulture);
         Assert.True(windows >= 2, $"{windows} data windows drawn");
         Assert.Equal(windows.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("polyline[data-series='drifted share']", "data-points"));
@@ -100,6 +124,13 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.True(await page.Locator("#latest-window tr[data-drifted='yes']").CountAsync() >= 5, "the shifted features drift");
         Assert.Equal(10, await page.Locator("#latest-histograms svg.paired-histogram").CountAsync());
         await ConsolePlatform.ShotAsync(page, "08-drift");
+        // Window selection in the circuit: a slider picks the window whose table is shown, a list how many are drawn.
+        await page.Locator("#window-pick").EvaluateAsync("el => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); }");
+        await page.WaitForSelectorAsync("#window-title[data-window='0']");
+        Assert.StartsWith($"Window 1 of {windows}", await page.InnerTextAsync("#window-title"), StringComparison.Ordinal);
+        await page.SelectOptionAsync("#window-limit", "50");
+        await UntilTextAsync(page, "#window-count", "the newest 50 reports", TimeSpan.FromSeconds(30));
+        await ConsolePlatform.ShotAsync(page, "08b-drift-window-picked");
 
         // Roll back as operator with a reason: production is v1 again and the audit names the key and the reason.
         await page.GotoAsync($"console/models/{Model}");
@@ -120,7 +151,9 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         Assert.Equal(2, await page.Locator("#dataset-versions tbody tr").CountAsync());
         await ConsolePlatform.ShotAsync(page, "11-dataset");
         await page.GotoAsync($"console/datasets/{Model}/versions/1");
-        Assert.Equal(11, await page.Locator("#profile-charts svg.histogram").CountAsync());
+        // A histogram per numeric column; sex, set categorical on the non-expert page, shows its two categories.
+        Assert.Equal(10, await page.Locator("#profile-charts svg.histogram").CountAsync());
+        Assert.Equal("2", await page.GetAttributeAsync("#profile-charts svg.bars[aria-label^='sex']", "data-bars"));
         await ConsolePlatform.ShotAsync(page, "12-profile");
         await page.GotoAsync($"console/datasets/{Model}/compare?a=1&b=2");
         Assert.Equal(11, await page.Locator("#dataset-compare tbody tr").CountAsync());
@@ -137,6 +170,36 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
             return (await page.InnerTextAsync("#prediction")).Contains("Prediction of v1", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(30), "the try page to predict with v1, the version rolled back to");
         await ConsolePlatform.ShotAsync(page, "15-try");
+    }
+
+    [Fact]
+    public async Task A_classifier_trained_from_the_non_expert_page_shows_its_confusion_matrix_as_a_heat_map()
+    {
+        var page = await platform.LoginAsync(ConsolePlatform.OperatorKey, "/console/new");
+        await page.SetInputFilesAsync("#csv-file", SharedData.PathOf("iris.csv"));
+        await page.ClickAsync("#upload");
+        await page.WaitForSelectorAsync("#schema");
+        Assert.Equal("categorical", await page.Locator("#schema tr[data-column='species'] td").Nth(1).InnerTextAsync());
+        await page.FillAsync("#model-name", "iris-console");
+        await page.SelectOptionAsync("#target", "species");
+        await page.SelectOptionAsync("#task", "multiclass");
+        await page.ClickAsync("#train");
+        await UntilLiveAsync(page, "#run-title[data-live='yes']");
+        await UntilTextAsync(page, "#run-status", "succeeded", TimeSpan.FromMinutes(4));
+
+        // Three classes: a 3 × 3 grid of cells whose counts add up to the holdout rows, most of them on the diagonal.
+        var map = page.Locator("#confusion-matrix svg.confusion-matrix");
+        Assert.Equal("3", await map.GetAttributeAsync("data-classes"));
+        var cells = map.Locator("rect[data-count]");
+        Assert.Equal(9, await cells.CountAsync());
+        var counts = new List<int>();
+        for (var i = 0; i < 9; i++) counts.Add(int.Parse((await cells.Nth(i).GetAttributeAsync("data-count"))!, CultureInfo.InvariantCulture));
+        var holdout = int.Parse((await page.InnerTextAsync("#holdout-rows")).Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.Equal(holdout, counts.Sum());
+        var diagonal = counts[0] + counts[4] + counts[8];
+        Assert.True(diagonal >= 0.8 * holdout, $"{diagonal} of {holdout} holdout rows on the diagonal");
+        Assert.Contains("times out of 100", await page.InnerTextAsync("#evaluation-words"), StringComparison.Ordinal);
+        await ConsolePlatform.ShotAsync(page, "16-run-confusion-matrix");
     }
 
     [Fact]
@@ -168,8 +231,14 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await page.GotoAsync("console/login?t=not-a-key&returnUrl=%2Fconsole%2Fruns");
         Assert.Contains("/console/signin", page.Url, StringComparison.Ordinal);
         Assert.Contains("401", await page.InnerTextAsync(".problem"), StringComparison.Ordinal);
-        Assert.Empty(await context.CookiesAsync());
+        // No login cookie (pages with interactive parts do set Blazor's antiforgery cookie, which carries no key).
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == new ConsoleOptions().CookieName);
     }
+
+    /// <summary>Waits until an interactive part's circuit is up and it has read its data (it marks itself data-live).</summary>
+    private Task UntilLiveAsync(IPage page, string selector) =>
+        platform.Process.UntilAsync(async () => await page.Locator(selector).CountAsync() == 1, TimeSpan.FromSeconds(60),
+            $"'{selector}' on {page.Url}");
 
     /// <summary>Waits until <paramref name="selector"/> shows <paramref name="text"/>; pages that reload themselves are read between reloads.</summary>
     private Task UntilTextAsync(IPage page, string selector, string text, TimeSpan timeout, bool reload = false) =>

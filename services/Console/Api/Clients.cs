@@ -62,10 +62,12 @@ public sealed class IngestionClient(HttpClient http, ConsoleSession session) : S
         GetAsync<VersionComparison>($"datasets/{Uri.EscapeDataString(name)}/versions/{reference}/compare/{current}", cancellationToken);
 
     /// <summary>Uploads a CSV as the next version of <paramref name="name"/>: training starts at once.</summary>
-    public async Task<ApiResult<DatasetVersionResponse>> UploadAsync(string name, string target, string task, Stream csv, CancellationToken cancellationToken)
+    /// <param name="kinds">Ingestion's kinds= option ("column:kind,..."), or null to let it infer every kind.</param>
+    public async Task<ApiResult<DatasetVersionResponse>> UploadAsync(string name, string target, string task, Stream csv, string? kinds, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"datasets/{Uri.EscapeDataString(name)}?target={Uri.EscapeDataString(target)}&task={Uri.EscapeDataString(task)}")
+            $"datasets/{Uri.EscapeDataString(name)}?target={Uri.EscapeDataString(target)}&task={Uri.EscapeDataString(task)}"
+            + (kinds is null ? "" : $"&kinds={Uri.EscapeDataString(kinds)}"))
         {
             Content = new StreamContent(csv),
         };

@@ -13,6 +13,12 @@ public sealed class ConsoleSession(IHttpContextAccessor http, LoginCookie cookie
 
     /// <summary>The key, or null when the request carries no valid login cookie.</summary>
     public string? Key => _key ??= http.HttpContext is { } context ? cookie.Read(context) : null;
+
+    /// <summary>
+    /// An interactive part's circuit has no request and no cookie (the cookie's path is /console, the circuit's hub is
+    /// /_blazor): it gets the key its page was rendered with, from the page's protected component state.
+    /// </summary>
+    public void UseCircuitKey(string key) => _key = key;
 }
 
 /// <summary>The login cookie: the API key, data-protected with an expiry, HttpOnly, SameSite=Strict, path /console.</summary>
