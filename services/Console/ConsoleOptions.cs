@@ -11,7 +11,7 @@ public sealed class ConsoleOptions
     /// <summary>How long a login lasts.</summary>
     public TimeSpan LoginLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Seconds between reloads of a page that shows work in progress (a training run).</summary>
+    /// <summary>Seconds between reads of work in progress: the run page's live part reads its run at this pace (without script the page reloads at it).</summary>
     [Range(1, 60)] public int RefreshSeconds { get; set; } = 2;
 
     /// <summary>Folder for CSVs uploaded on the "new model" page until they are trained (the console has no database).</summary>
