@@ -10,6 +10,7 @@ namespace Platform.Ml.Models;
 /// that fit, and each records its whole cost.
 /// </param>
 /// <param name="SelectionMean">Mean over the folds of the metric the search ranks by (<see cref="TrainingResult.SelectionMetric"/>).</param>
+/// <param name="SelectionStdError">Standard error of <paramref name="SelectionMean"/> (fold standard deviation / √folds): the one-standard-error rule's band.</param>
 public sealed record CandidateResult(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
@@ -17,7 +18,8 @@ public sealed record CandidateResult(
     double StdDev,
     IReadOnlyList<double> FoldScores,
     double Seconds = 0,
-    double SelectionMean = double.NaN);
+    double SelectionMean = double.NaN,
+    double SelectionStdError = double.NaN);
 
 /// <summary>
 /// What the model learnt about one feature. Linear models: the coefficient on the standardised feature (per class
@@ -36,6 +38,8 @@ public sealed record HoldoutPrediction(double Actual, double Predicted);
 public sealed class TrainingResult
 {
     public required ModelSignature Signature { get; init; }
+    /// <summary>The trainers the search tried (those named in the options, or the default search for the data).</summary>
+    public IReadOnlyList<string> SearchedTrainers { get; init; } = [];
     /// <summary>The selected trainer's name.</summary>
     public required string Trainer { get; init; }
     /// <summary>The selected hyper-parameters.</summary>

@@ -11,14 +11,18 @@ namespace Platform.Ml.Models;
 /// split into training and holdout exactly as scikit-learn's <c>train_test_split(test_size, random_state=seed)</c>
 /// (with <c>stratify=y</c> for classifiers); every candidate (trainer × grid point, the trainers taken in turn so
 /// that each family is tried early) is scored by k-fold cross-validation on the training split (stratified for
-/// classifiers, as <c>StratifiedKFold</c>); the best mean of the primary metric wins (R² for regression, ROC AUC for
-/// binary, macro accuracy for multiclass — all higher is better; on a tie the earlier candidate in search order
-/// wins); the winner is refitted on every training row, exported to ONNX, and the ONNX model is evaluated on the
-/// untouched holdout. An optional time budget bounds the search.
+/// classifiers, as <c>StratifiedKFold</c>); the best mean selection score wins (R² for regression, log-loss for
+/// classifiers; on a tie the earlier candidate in search order wins), or on small data the simplest setting of its
+/// trainer within one standard error of it; the winner is refitted on every training row, exported to ONNX, and the
+/// ONNX model is evaluated on the untouched holdout. An optional time budget bounds the search.
 /// </summary>
 public static class ModelTrainer
 {
+    /// <summary>Every trainer of the task (any of them may be named in <see cref="TrainingOptions.Trainers"/>).</summary>
     public static IReadOnlyList<string> TrainerNames(MlTask task) => TrainerCatalog.Names(task);
+
+    /// <summary>The trainers searched when <see cref="TrainingOptions.Trainers"/> is null, for that many training rows.</summary>
+    public static IReadOnlyList<string> DefaultTrainers(MlTask task, int trainRows = 0) => TrainerCatalog.DefaultSearch(task, trainRows);
 
     /// <summary>The metric model selection maximises.</summary>
     public static string PrimaryMetricOf(MlTask task) => task switch
@@ -32,9 +36,17 @@ public static class ModelTrainer
     /// The metric the search ranks candidates by: R² for regression; for classifiers the log-loss (lower is better),
     /// a proper scoring rule that sees ranking and calibration at once, where ROC AUC could not tell a strongly
     /// over-regularised logistic regression from a good one (it ranks as well and misclassifies more), and where
-    /// accuracy ties on small folds.
+    /// accuracy ties on small folds. Multiclass data from <see cref="TrainerCatalog.LargeData"/> training rows on is
+    /// ranked by its primary metric, macro accuracy: folds are large enough not to tie, and boosting's log-loss
+    /// bottoms out rounds before its accuracy does (3-class, 2,400 rows: log-loss best at 80 rounds, CV accuracy
+    /// 0.879, still rising to 0.885 at 140).
     /// </summary>
-    public static string SelectionMetricOf(MlTask task) => task == MlTask.Regression ? "r2" : "log_loss";
+    public static string SelectionMetricOf(MlTask task, int trainRows = 0) => task switch
+    {
+        MlTask.Regression => "r2",
+        MlTask.Multiclass when trainRows >= TrainerCatalog.LargeData => "macro_accuracy",
+        _ => "log_loss",
+    };
 
     public static TrainingResult Train(Table data, TrainingOptions options, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
@@ -55,8 +67,7 @@ public static class ModelTrainer
         if (labelled.Length < data.RowCount) data = data.SelectRows(labelled);
         var classes = TrainingData.Classes(data, options);
         var layout = FeatureLayout.From(data, options.Target);
-        var trainerNames = options.Trainers ?? TrainerNames(options.Task);
-        foreach (var name in trainerNames) TrainerCatalog.Grid(options.Task, name); // unknown names fail before any work
+        foreach (var name in options.Trainers ?? []) TrainerCatalog.Grid(options.Task, name); // unknown names fail before any work
         TrainingData.Check(data, options, layout, classes);
 
         var classOfRow = classes is null ? null : TargetLabels.Indexes(data[options.Target], classes);
@@ -66,6 +77,7 @@ public static class ModelTrainer
         var train = data.SelectRows(trainRows);
         var holdout = data.SelectRows(holdoutRows);
 
+        var trainerNames = options.Trainers ?? DefaultTrainers(options.Task, train.RowCount);
         var candidates = InTurn(trainerNames.Select(name => TrainerCatalog.Grid(options.Task, name, train.RowCount)).ToArray());
         var folds = classOfRow is null
             ? TrainTestSplit.KFold(train.RowCount, options.Folds, options.Seed)
@@ -90,7 +102,7 @@ public static class ModelTrainer
 
         foreach (var candidate in candidates)
         {
-            var evaluation = new Evaluation(candidate, options.Task);
+            var evaluation = new Evaluation(candidate, SelectionMetricOf(options.Task, train.RowCount));
             stopped = !Run(evaluation, folds.Take(firstRung));
             if (stopped) break; // the budget ran out during this candidate
             evaluated.Add(evaluation);
@@ -105,14 +117,20 @@ public static class ModelTrainer
                 $"The time budget of {options.TimeBudget} ran out before any candidate finished its cross-validation " +
                 $"({candidates[0].Trainer} was the first); raise Training:TimeBudget or train on fewer rows.");
 
-        // Every stage of a boosted fit is a candidate of its own (its round count); the best of all wins.
+        // Every stage of a boosted fit is a candidate of its own (its round count); the best of all wins, or on small
+        // data the simplest setting of the best's trainer within one standard error of it.
         var ranked = evaluated
-            .SelectMany(e => e.Results().Select(r => (r.Result, r.Score, r.Candidate, e.FoldCount)))
+            .SelectMany(e => e.Results().Select(r => (r.Result, r.Score, r.StdError, r.Candidate, e.FoldCount)))
             .OrderByDescending(r => r.FoldCount)
             .ThenByDescending(r => r.Score)
-            .Select(r => (r.Result, r.Candidate))
             .ToArray();
-        var best = ranked[0].Candidate;
+        var top = ranked[0];
+        var best = options.OneStandardErrorRule && train.RowCount < TrainerCatalog.LargeData
+            ? ranked
+                .Where(r => r.Candidate.Trainer == top.Candidate.Trainer && r.FoldCount == top.FoldCount && r.Score >= top.Score - top.StdError)
+                .OrderBy(r => r.Candidate.Complexity) // stable: equally simple settings keep their rank
+                .First().Candidate
+            : top.Candidate;
 
         progress?.Report(new TrainingProgress("refit", 0, 1, best.Trainer));
         var model = MlNetPipeline.Fit(train, options.Target, options.Task, layout, classes, best, options.Seed, cancellationToken);
@@ -128,10 +146,11 @@ public static class ModelTrainer
         return new TrainingResult
         {
             Signature = export.Signature,
+            SearchedTrainers = trainerNames,
             Trainer = best.Trainer,
             Parameters = best.Parameters,
             PrimaryMetric = metric,
-            SelectionMetric = SelectionMetricOf(options.Task),
+            SelectionMetric = SelectionMetricOf(options.Task, train.RowCount),
             HigherIsBetter = true,
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
@@ -168,7 +187,7 @@ public static class ModelTrainer
     private const int HalvingFolds = 2;
 
     /// <summary>At least this many candidates go on from the first rung to the remaining folds.</summary>
-    private const int HalvingSurvivors = 4;
+    private const int HalvingSurvivors = 3;
 
     /// <summary>
     /// Candidates scored on every fold first (so a survivor of successive halving always beats one pruned after the
@@ -188,7 +207,7 @@ public static class ModelTrainer
     /// One candidate's fold scores so far, one list per stage (a boosted fit is scored after several round
     /// counts; any other candidate has one stage). It ranks by its best stage.
     /// </summary>
-    private sealed class Evaluation(TrainerCandidate candidate, MlTask task)
+    private sealed class Evaluation(TrainerCandidate candidate, string selectionMetric)
     {
         private readonly List<FoldScore>[] _scores = Enumerable.Range(0, candidate.Stages?.Count ?? 1).Select(_ => new List<FoldScore>()).ToArray();
 
@@ -204,32 +223,37 @@ public static class ModelTrainer
                 for (var stage = 0; stage < _scores.Length; stage++) _scores[stage].Add(fold[stage]);
         }
 
-        /// <summary>Each stage as a candidate (the round count in its parameters), best first, fewer rounds first on a tie.</summary>
-        public IEnumerable<(CandidateResult Result, double Score, TrainerCandidate Candidate)> Results() => Enumerable.Range(0, _scores.Length)
+        /// <summary>
+        /// Each stage as a candidate (the round count in its parameters), best first, fewer rounds first on a tie, with
+        /// the standard error of its mean selection score over the folds.
+        /// </summary>
+        public IEnumerable<(CandidateResult Result, double Score, double StdError, TrainerCandidate Candidate)> Results() => Enumerable.Range(0, _scores.Length)
             .Select(i => (Scores: _scores[i], Candidate: Candidate.Stages is { } rounds ? Candidate.AtRounds!(rounds[i]) : Candidate))
             .OrderByDescending(s => SelectionScore(s.Scores))
             .Select(s =>
             {
                 var primary = s.Scores.Select(f => f.Primary).ToArray();
+                var selection = s.Scores.Select(f => f.Selection).ToArray();
+                var stdError = StdDev(selection) / Math.Sqrt(selection.Length);
                 // A boosted fit's seconds are shared by its stages: each records what the whole fit cost.
                 var result = new CandidateResult(s.Candidate.Trainer, s.Candidate.Parameters, primary.Average(), StdDev(primary), primary,
-                    Math.Round(Seconds, 3), SelectionFromScore(task, s.Scores.Average(f => f.Selection)));
-                return (result, SelectionScore(s.Scores), s.Candidate);
+                    Math.Round(Seconds, 3), SelectionFromScore(selectionMetric, selection.Average()), stdError);
+                return (result, SelectionScore(s.Scores), stdError, s.Candidate);
             });
 
         private static double SelectionScore(List<FoldScore> scores) => Rank(scores.Average(f => f.Selection));
     }
 
-    /// <summary>The selection metric as ranked (higher is better): R², or the negated log-loss.</summary>
-    private static double ScoreOfSelection(MlTask task, double value) => task == MlTask.Regression ? value : -value;
+    /// <summary>The selection metric as ranked (higher is better): the metric, or the negated log-loss.</summary>
+    private static double ScoreOfSelection(string metric, double value) => metric == "log_loss" ? -value : value;
 
-    private static double SelectionFromScore(MlTask task, double score) => task == MlTask.Regression ? score : -score;
+    private static double SelectionFromScore(string metric, double score) => metric == "log_loss" ? -score : score;
 
     /// <summary>The candidate's scores on every fold (one per stage), or null when the budget stopped it first.</summary>
     private static List<FoldScore[]>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
         FeatureLayout layout, IReadOnlyList<string>? classes, TrainingOptions options, string metric, Func<bool> expired, CancellationToken budget, Action foldDone)
     {
-        var selection = SelectionMetricOf(options.Task);
+        var selection = SelectionMetricOf(options.Task, train.RowCount);
         var scores = new List<FoldScore[]>(folds.Count);
         foreach (var (foldTrain, foldValidation) in folds)
         {
@@ -251,7 +275,7 @@ public static class ModelTrainer
             scores.Add(predictions.Select(p =>
             {
                 var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, p, classes);
-                return new FoldScore(metrics[metric], ScoreOfSelection(options.Task, metrics[selection]));
+                return new FoldScore(metrics[metric], ScoreOfSelection(selection, metrics[selection]));
             }).ToArray());
             foldDone();
         }
