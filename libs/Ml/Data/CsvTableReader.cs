@@ -125,6 +125,16 @@ internal struct KindInference
         if (!_notBoolean && !CsvTableReader.TryParseBoolean(value, out _)) _notBoolean = true;
     }
 
+    /// <summary>A non-missing value already parsed as a number (a number is never a boolean).</summary>
+    public void AddNumber() => _notBoolean = true;
+
+    /// <summary>A non-missing, trimmed value that is known not to parse as a number.</summary>
+    public void AddNonNumber(string trimmed)
+    {
+        _notNumeric = true;
+        if (!_notBoolean && !CsvTableReader.TryParseBoolean(trimmed, out _)) _notBoolean = true;
+    }
+
     /// <summary>Numeric wins over boolean only in the degenerate all-missing case (both still possible).</summary>
     public readonly ColumnKind Kind =>
         !_notNumeric ? ColumnKind.Numeric : !_notBoolean ? ColumnKind.Boolean : ColumnKind.Categorical;

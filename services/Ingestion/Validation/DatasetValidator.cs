@@ -50,34 +50,42 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
     /// </summary>
     public async Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken)
     {
-        var (result, tally) = await PassAsync(request, null, cancellationToken);
-        if (request.Contract is not null || result.Output is null || result.Profile is null) return result;
+        var (result, tally, lostCategories) = await PassAsync(request, null, [], cancellationToken);
+        if (result.Output is null || result.Profile is null) return result;
 
         var numeric = new string?[tally.Names.Length];
-        for (var i = 0; i < numeric.Length; i++)
+        if (request.Contract is null)
         {
-            var (values, numbers) = (tally.NonMissing[i], tally.Numbers[i]);
-            if (result.Profile.Columns[i].Kind == ColumnKind.Categorical && numbers < values && numbers >= numericShare * values
-                && request.Kinds?.ContainsKey(tally.Names[i]) != true)
-                numeric[i] = $"numeric ({(double)numbers / values:P1} of its {values} values are numbers)";
+            for (var i = 0; i < numeric.Length; i++)
+            {
+                var (values, numbers) = (tally.NonMissing[i], tally.Numbers[i]);
+                if (result.Profile.Columns[i].Kind == ColumnKind.Categorical && numbers < values && numbers >= numericShare * values
+                    && request.Kinds?.ContainsKey(tally.Names[i]) != true)
+                    numeric[i] = $"numeric ({(double)numbers / values:P1} of its {values} values are numbers)";
+            }
         }
 
-        if (numeric.All(n => n is null)) return result;
+        // A column whose numbers came before its first word was profiled without counting those numbers as categories
+        // (which keeps numeric columns cheap): such a column is categorical, and is profiled again as one.
+        var categorical = lostCategories.Where(name => numeric[Array.IndexOf(tally.Names, name)] is null).ToArray();
+        if (numeric.All(n => n is null) && categorical.Length == 0) return result;
         if (result.Output != request.Staged) store.Discard(result.Output);
-        return (await PassAsync(request, numeric, cancellationToken)).Result;
+        return (await PassAsync(request, numeric, categorical, cancellationToken)).Result;
     }
 
     /// <summary>Per column: non-missing values and how many of them parse as numbers (invariant culture).</summary>
     private sealed record NumericTally(string[] Names, long[] NonMissing, long[] Numbers);
 
     /// <param name="inferredNumeric">Per column, why it is numeric though the file alone would make it categorical (second pass), or null.</param>
-    private async Task<(ValidationResult Result, NumericTally Tally)> PassAsync(ValidationRequest request, string?[]? inferredNumeric, CancellationToken cancellationToken)
+    /// <param name="inferredCategorical">Columns known to be categorical from the first pass (second pass).</param>
+    private async Task<(ValidationResult Result, NumericTally Tally, IReadOnlyList<string> LostCategories)> PassAsync(
+        ValidationRequest request, string?[]? inferredNumeric, string[] inferredCategorical, CancellationToken cancellationToken)
     {
         var problems = new ProblemReport(maxReportedProblems);
         await using var submitted = File.OpenRead(request.Staged.TempPath);
         using var scanner = new CsvRecordScanner(submitted, maxLineBytes);
         var names = await ReadHeaderAsync(scanner, problems, cancellationToken);
-        if (names is null) return (Rejected(problems), Empty);
+        if (names is null) return (Rejected(problems), Empty, []);
 
         string[]? baseNames = null;
         using var baseScanner = request.BasePath is null ? null : new CsvRecordScanner(File.OpenRead(request.BasePath), int.MaxValue / 2);
@@ -88,18 +96,18 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         }
 
         CheckHeader(names, baseNames, request, problems);
-        if (problems.Any) return (Rejected(problems), Empty);
+        if (problems.Any) return (Rejected(problems), Empty, []);
 
         var order = baseNames ?? names;
         var kinds = order.Select((n, i) => inferredNumeric?[i] is not null ? ColumnKind.Numeric : KindInContract(request.Contract, n) ?? Requested(request.Kinds, n)).ToArray();
         var kindReasons = order.Select((n, i) => inferredNumeric?[i] ?? (KindInContract(request.Contract, n) is null && request.Kinds?.ContainsKey(n) == true ? "numeric (set by kinds=)" : "numeric in the schema")).ToArray();
         var tally = new NumericTally(order, new long[order.Length], new long[order.Length]);
-        var forcedCategorical = order.Where((_, i) => kinds[i] == ColumnKind.Categorical).ToHashSet(StringComparer.Ordinal);
-        var profile = new ProfileBuilder(order, new CsvReadOptions { CategoricalColumns = forcedCategorical });
+        var forcedCategorical = order.Where((_, i) => kinds[i] == ColumnKind.Categorical).Concat(inferredCategorical).ToHashSet(StringComparer.Ordinal);
+        var profile = new ProfileBuilder(order, new CsvReadOptions { CategoricalColumns = forcedCategorical }, deferCategories: true);
         var categories = order.Select(_ => new CategoryCollector(maxCategories)).ToArray();
         var rewrite = request.BasePath is not null || request.Policy == BadRowPolicy.DropBadRows;
         using var writer = rewrite ? store.CreateWriter() : null;
-        var fields = new string[order.Length];
+        var fields = new RowValues(order.Length);
 
         if (baseScanner is not null)
         {
@@ -107,7 +115,7 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
             while (await baseScanner.NextAsync(cancellationToken))
             {
                 if (order.Length > 1 && baseScanner.IsBlank) continue;
-                for (var i = 0; i < order.Length; i++) fields[i] = baseScanner.Field(i);
+                fields.Read(baseScanner);
                 Keep(baseScanner.Raw);
             }
         }
@@ -133,13 +141,13 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
             Keep(scanner.Raw);
         }
 
-        if (request.Policy == BadRowPolicy.Reject && problems.Any) return (Rejected(problems), tally);
+        if (request.Policy == BadRowPolicy.Reject && problems.Any) return (Rejected(problems), tally, []);
         if (profile.RowCount == 0)
         {
             problems.Add(ProblemCodes.NoRows, dropped > 0
                 ? $"No row is left once the {dropped} bad row(s) are dropped."
                 : "The file has a header but no rows.");
-            return (Rejected(problems), tally);
+            return (Rejected(problems), tally, []);
         }
 
         var built = profile.Build();
@@ -148,19 +156,22 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
         if (writer is not null && (request.BasePath is not null || dropped > 0)) output = writer.Complete();
         else output = request.Staged;
 
-        return (new ValidationResult(problems, output, built, columns, dropped), tally);
+        return (new ValidationResult(problems, output, built, columns, dropped), tally, profile.ColumnsWithLostCategories);
 
         void Keep(ReadOnlySpan<byte> raw)
         {
-            profile.AddRow(fields);
-            for (var i = 0; i < fields.Length; i++)
+            for (var i = 0; i < fields.Count; i++)
             {
-                if (CsvTableReader.IsMissing(fields[i])) continue;
-                categories[i].Add(fields[i].Trim());
+                var kind = fields.Kind(i);
+                if (kind == CellKind.Missing) continue;
                 tally.NonMissing[i]++;
-                if (double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out _)) tally.Numbers[i]++;
+                if (kind == CellKind.Number) tally.Numbers[i]++;
+                // Categories matter for a categorical column only; a column of numbers so far is not counted (the profile
+                // says when it must be, and a column that turns categorical late gets a second pass).
+                if (kind == CellKind.Text || profile.NeedsText(i)) categories[i].Add(fields.Trimmed(i));
             }
 
+            fields.AddTo(profile);
             writer?.WriteLine(raw);
         }
     }
@@ -228,7 +239,7 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
 
     /// <summary>Checks one record; reports each problem with its row, line and column.</summary>
     private static bool RowIsGood(
-        CsvRecordScanner scanner, long row, string[] names, ColumnKind?[] kinds, string[] kindReasons, int targetIndex, string[] fields, ProblemReport problems)
+        CsvRecordScanner scanner, long row, string[] names, ColumnKind?[] kinds, string[] kindReasons, int targetIndex, RowValues fields, ProblemReport problems)
     {
         if (scanner.Defect != RecordDefect.None)
         {
@@ -247,31 +258,33 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
             return false;
         }
 
+        fields.Read(scanner);
         var good = true;
         for (var i = 0; i < names.Length; i++)
         {
-            var value = fields[i] = scanner.Field(i);
-            if (value.AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
+            var kind = fields.Kind(i);
+            if (fields.HasControlCharacter(i))
             {
+                var (at, character) = fields.ControlCharacterAt(i);
                 problems.Add(ProblemCodes.ControlCharacter,
-                    $"Row {row} (line {scanner.Line}): column '{names[i]}' holds the control character U+{(int)value[at]:X4} at position {at + 1}; fields are text (tab and quoted line breaks excepted).",
+                    $"Row {row} (line {scanner.Line}): column '{names[i]}' holds the control character U+{(int)character:X4} at position {at + 1}; fields are text (tab and quoted line breaks excepted).",
                     names[i], row, scanner.Line);
                 good = false;
             }
-            else if (CsvTableReader.IsMissing(value))
+            else if (kind == CellKind.Missing)
             {
                 if (i != targetIndex) continue;
                 problems.Add(ProblemCodes.MissingTarget, $"Row {row} (line {scanner.Line}): the target column '{names[i]}' has no value.", names[i], row, scanner.Line);
                 good = false;
             }
-            else if (kinds[i] == ColumnKind.Numeric && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            else if (kinds[i] == ColumnKind.Numeric && kind != CellKind.Number)
             {
-                problems.Add(ProblemCodes.NotANumber, $"Row {row} (line {scanner.Line}): column '{names[i]}' is {kindReasons[i]}, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
+                problems.Add(ProblemCodes.NotANumber, $"Row {row} (line {scanner.Line}): column '{names[i]}' is {kindReasons[i]}, but holds '{Shorten(fields.Raw(i))}'.", names[i], row, scanner.Line);
                 good = false;
             }
-            else if (kinds[i] == ColumnKind.Boolean && !IsBoolean(value))
+            else if (kinds[i] == ColumnKind.Boolean && (kind == CellKind.Number || !IsBoolean(fields.Trimmed(i))))
             {
-                problems.Add(ProblemCodes.NotABoolean, $"Row {row} (line {scanner.Line}): column '{names[i]}' is boolean (true/false) in the schema, but holds '{Shorten(value)}'.", names[i], row, scanner.Line);
+                problems.Add(ProblemCodes.NotABoolean, $"Row {row} (line {scanner.Line}): column '{names[i]}' is boolean (true/false) in the schema, but holds '{Shorten(fields.Raw(i))}'.", names[i], row, scanner.Line);
                 good = false;
             }
         }
@@ -304,11 +317,8 @@ public sealed class DatasetValidator(ContentStore store, int maxLineBytes, int m
     private static ColumnKind? Requested(IReadOnlyDictionary<string, ColumnKind>? kinds, string name) =>
         kinds is not null && kinds.TryGetValue(name, out var kind) ? kind : null;
 
-    private static bool IsBoolean(string value)
-    {
-        var trimmed = value.AsSpan().Trim();
-        return trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase);
-    }
+    private static bool IsBoolean(string trimmed) =>
+        trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase);
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 

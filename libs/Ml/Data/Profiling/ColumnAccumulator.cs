@@ -17,10 +17,16 @@ internal sealed class ColumnAccumulator
     private long _true;
     private long _false;
 
+    /// <summary>Inferred column only: the categorical state is not fed while every value so far is a number.</summary>
+    private readonly bool _deferCategories;
+    private long _deferredNumbers;
+
     /// <param name="fixedKind">The kind when already known (a table's column, a forced categorical); null to infer it.</param>
-    public ColumnAccumulator(ColumnKind? fixedKind)
+    /// <param name="deferCategories">See <see cref="ProfileBuilder.AddNumberValue"/>: a numeric column then costs no category counting.</param>
+    public ColumnAccumulator(ColumnKind? fixedKind, bool deferCategories = false)
     {
         _fixedKind = fixedKind;
+        _deferCategories = deferCategories && fixedKind is null;
         if (fixedKind is null or ColumnKind.Numeric) _numeric = new NumericState();
         if (fixedKind is null or ColumnKind.Categorical)
         {
@@ -53,6 +59,51 @@ internal sealed class ColumnAccumulator
 
         _categories?.Add(text);
         _distinctCategories?.Add(Hashing.Of(text));
+    }
+
+    /// <summary>Whether <see cref="AddParsedNumber"/> needs the value's text (the categorical state is being fed).</summary>
+    public bool NeedsText => _categories is not null && !(_deferCategories && _numeric is not null);
+
+    /// <summary>
+    /// True when the column's categories were not counted for some of its values (numbers seen while deferring) and it
+    /// then turned out not to be numeric: its categorical profile is incomplete and the rows must be profiled again
+    /// with the column's kind fixed.
+    /// </summary>
+    public bool LostCategories => _deferredNumbers > 0 && _numeric is null;
+
+    public void AddMissing() => _missing++;
+
+    /// <summary>A non-missing field already parsed as a number; <paramref name="trimmed"/> is required when <see cref="NeedsText"/>.</summary>
+    public void AddParsedNumber(double value, string? trimmed)
+    {
+        _count++;
+        if (_fixedKind is null) _inference.AddNumber();
+        _numeric?.Add(value);
+        if (_categories is null) return;
+        if (_deferCategories && _numeric is not null)
+        {
+            _deferredNumbers++;
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(trimmed);
+        _categories.Add(trimmed);
+        _distinctCategories!.Add(Hashing.Of(trimmed));
+    }
+
+    /// <summary>A non-missing, trimmed field known not to parse as a number.</summary>
+    public void AddNonNumber(string trimmed)
+    {
+        _count++;
+        if (_fixedKind is null)
+        {
+            _inference.AddNonNumber(trimmed);
+            _numeric = null;
+            if (CsvTableReader.TryParseBoolean(trimmed, out var flag)) CountBoolean(flag);
+        }
+
+        _categories?.Add(trimmed);
+        _distinctCategories?.Add(Hashing.Of(trimmed));
     }
 
     /// <summary>A value of a numeric column (NaN = missing).</summary>

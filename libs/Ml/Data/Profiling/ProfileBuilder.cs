@@ -15,14 +15,20 @@ public sealed class ProfileBuilder
     private readonly ColumnAccumulator[] _columns;
 
     /// <summary>Starts a profile of rows with these columns; kinds are inferred as <see cref="CsvTableReader"/> does.</summary>
-    public ProfileBuilder(IReadOnlyList<string> columnNames, CsvReadOptions? options = null)
+    /// <param name="deferCategories">
+    /// For a caller that parses the fields itself (<see cref="AddNumberValue"/>, <see cref="AddTextValue"/>): a column
+    /// whose values are all numbers so far is not counted as categories, which makes a numeric column several times
+    /// cheaper. A column that turns out not numeric after some numbers lists in <see cref="ColumnsWithLostCategories"/>:
+    /// its rows must then be profiled again with the column forced categorical (its inferred kind).
+    /// </param>
+    public ProfileBuilder(IReadOnlyList<string> columnNames, CsvReadOptions? options = null, bool deferCategories = false)
     {
         ArgumentNullException.ThrowIfNull(columnNames);
         options ??= CsvReadOptions.Default;
         CsvTableReader.CheckForcedColumnsExist(columnNames, options);
         _names = columnNames.ToArray();
         _columns = _names
-            .Select(name => new ColumnAccumulator(options.IsForcedCategorical(name) ? ColumnKind.Categorical : null))
+            .Select(name => new ColumnAccumulator(options.IsForcedCategorical(name) ? ColumnKind.Categorical : null, deferCategories))
             .ToArray();
     }
 
@@ -53,6 +59,28 @@ public sealed class ProfileBuilder
         for (var i = 0; i < _columns.Length; i++) _columns[i].AddText(fields[i]);
         RowCount++;
     }
+
+    /// <summary>Whether <see cref="AddNumberValue"/> needs the field's trimmed text for this column.</summary>
+    public bool NeedsText(int column) => _columns[column].NeedsText;
+
+    /// <summary>A missing field (<see cref="CsvTableReader.IsMissing"/>) of the current row.</summary>
+    public void AddMissingValue(int column) => _columns[column].AddMissing();
+
+    /// <summary>
+    /// A non-missing field of the current row that parses as a number (invariant culture, <c>NumberStyles.Float</c>).
+    /// <paramref name="trimmedText"/> is needed only when <see cref="NeedsText"/> says so. Fields are added column by
+    /// column; <see cref="EndRow"/> closes the row.
+    /// </summary>
+    public void AddNumberValue(int column, double value, string? trimmedText) => _columns[column].AddParsedNumber(value, trimmedText);
+
+    /// <summary>A non-missing field of the current row, trimmed, that does not parse as a number.</summary>
+    public void AddTextValue(int column, string trimmedText) => _columns[column].AddNonNumber(trimmedText);
+
+    public void EndRow() => RowCount++;
+
+    /// <summary>With deferred categories: the columns whose categorical profile is incomplete (see the constructor).</summary>
+    public IReadOnlyList<string> ColumnsWithLostCategories =>
+        _names.Where((_, i) => _columns[i].LostCategories).ToArray();
 
     public DatasetProfile Build() =>
         new(RowCount, _columns.Select((c, i) => c.Build(_names[i], TopCategoryCount, HistogramBins)).ToArray());
