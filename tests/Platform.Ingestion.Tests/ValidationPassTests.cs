@@ -72,6 +72,31 @@ public sealed class ValidationPassTests : IDisposable
         Assert.Contains("U+0001 at position 2", problem.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_plain_decimal_is_read_as_the_same_double_as_the_general_parser_reads_it()
+    {
+        var random = new Random(7);
+        var samples = new List<string> { "0", "-0", "+3", "007", "0.000123", "123456789012345", "-99999.999999999", "1e5", "1.", ".5", "-", "", "1.2.3", "12a", " 4", "1234567890123456" };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var scale = random.Next(0, 12);
+            var value = Math.Round((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(0, 12)), scale);
+            samples.Add(value.ToString("F" + scale, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        foreach (var text in samples)
+        {
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            if (!PlainDecimal.TryParse(utf8, out var fast)) continue;
+            Assert.True(double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var general), text);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(general), BitConverter.DoubleToInt64Bits(fast));
+        }
+
+        Assert.True(PlainDecimal.TryParse("-12.50"u8, out var parsed) && parsed == -12.5);
+        Assert.False(PlainDecimal.TryParse("1e5"u8, out _));
+        Assert.False(PlainDecimal.TryParse("1234567890123456"u8, out _)); // 16 digits: the general parser's job
+    }
+
     private async Task<ValidationResult> ValidateAsync(byte[] bytes, string target)
     {
         var staged = await _store.StageAsync(new MemoryStream(bytes), long.MaxValue, CancellationToken.None);

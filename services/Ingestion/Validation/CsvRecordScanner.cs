@@ -103,6 +103,8 @@ public sealed class CsvRecordScanner : IDisposable
     /// <summary>Moves to the next record; false at the end of the file.</summary>
     public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
     {
+        if (TryPlainRecord()) return true;
+
         _recordLength = 0;
         FieldCount = 0;
         Defect = RecordDefect.None;
@@ -254,6 +256,59 @@ public sealed class CsvRecordScanner : IDisposable
     }
 
     private int _quotedEnd;
+
+    /// <summary>
+    /// The common record, whole in the current chunk, without quotes and ending in \n or \r\n: found with two vector
+    /// searches and split at its commas, rather than byte by byte. Anything else (a quote, a lone \r, a record across
+    /// chunks or over the limit) is left to the general loop, which reads it from the same position.
+    /// </summary>
+    private bool TryPlainRecord()
+    {
+        var position = _chunkPosition;
+        // The \n of a \r\n whose \r ended the previous record.
+        if (_previousWasCr && position < _chunkLength && _chunk[position] == Lf) position++;
+        var rest = _chunk.AsSpan(position, _chunkLength - position);
+        var end = rest.IndexOf(Lf);
+        if (end < 0) return false;
+        var length = end > 0 && rest[end - 1] == Cr ? end - 1 : end;
+        var record = rest[..length];
+        if (length > _maxRecordBytes || record.IndexOfAny(Quote, Cr) >= 0) return false;
+
+        if (length > _record.Length) Array.Resize(ref _record, Math.Min(Math.Max(_record.Length * 2, length), _maxRecordBytes));
+        record.CopyTo(_record);
+        _recordLength = length;
+        _chunkPosition = position + end + 1;
+        _previousWasCr = false;
+        Line = _line++;
+        Defect = RecordDefect.None;
+        FieldCount = 0;
+        var start = 0;
+        while (true)
+        {
+            var comma = record[start..].IndexOf(Comma);
+            AddPlainField(start, comma < 0 ? length : start + comma);
+            if (comma < 0) break;
+            start += comma + 1;
+        }
+
+        if (!Utf8.IsValid(record)) Defect = RecordDefect.InvalidUtf8;
+        return true;
+    }
+
+    private void AddPlainField(int start, int end)
+    {
+        if (FieldCount == _fieldStarts.Length)
+        {
+            Array.Resize(ref _fieldStarts, FieldCount * 2);
+            Array.Resize(ref _fieldEnds, FieldCount * 2);
+            Array.Resize(ref _fieldEscaped, FieldCount * 2);
+        }
+
+        _fieldStarts[FieldCount] = start;
+        _fieldEnds[FieldCount] = end;
+        _fieldEscaped[FieldCount] = false;
+        FieldCount++;
+    }
 
     private void SetDefect(RecordDefect defect)
     {

@@ -53,6 +53,15 @@ internal sealed class RowValues(int columns)
         {
             _texts[i] = null;
             var bytes = scanner.FieldBytes(i);
+            // Most fields of a numeric file are plain decimals (ASCII by construction): recognised and converted in one
+            // look, with nothing else to check.
+            if (PlainDecimal.TryParse(bytes, out _numbers[i]))
+            {
+                _control[i] = false;
+                _kinds[i] = CellKind.Number;
+                continue;
+            }
+
             if (scanner.IsEscaped(i) || !Ascii.IsValid(bytes)) ReadText(i, scanner.Field(i));
             else ReadAscii(i, bytes);
         }
