@@ -105,16 +105,24 @@ internal sealed class KllSketch
         return items[^1].Value;
     }
 
-    private int CapacityOf(int level)
-    {
-        var depth = _levels.Count - 1 - level;
-        return Math.Max(MinLevelCapacity, (int)Math.Ceiling(_k * Math.Pow(2.0 / 3.0, depth)));
-    }
+    private int CapacityOf(int level) => _levelCapacities[level];
+
+    /// <summary>
+    /// Each level's capacity, k(2/3)^depth with a floor, recomputed only when a level is added: the lowest levels
+    /// compact every few values, and a power per look made the compaction cost more than the values it kept.
+    /// </summary>
+    private int[] _levelCapacities = [];
 
     private int TotalCapacity()
     {
+        _levelCapacities = new int[_levels.Count];
         var total = 0;
-        for (var h = 0; h < _levels.Count; h++) total += CapacityOf(h);
+        for (var h = 0; h < _levels.Count; h++)
+        {
+            var depth = _levels.Count - 1 - h;
+            total += _levelCapacities[h] = Math.Max(MinLevelCapacity, (int)Math.Ceiling(_k * Math.Pow(2.0 / 3.0, depth)));
+        }
+
         return total;
     }
 
