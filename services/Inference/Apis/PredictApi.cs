@@ -117,7 +117,7 @@ public static class PredictApi
                 return rejections.ToResult("The request does not match the model's inputs");
             }
 
-            RowsScored.Add(scored.Count, new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version));
+            RowsScored.Add(scored.Count, model.ModelTag, model.VersionTag);
             var response = kind == ResponseKind.Predict
                 ? PredictionWriter.WritePredictions(model, scored, log)
                 : PredictionWriter.WriteInferResponse(model, scored, requestId, log);
@@ -137,7 +137,7 @@ public static class PredictApi
         {
             model.Release();
             Latency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version), new KeyValuePair<string, object?>("outcome", outcome));
+                model.ModelTag, model.VersionTag, new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 

@@ -149,7 +149,7 @@ public static class PredictionWriter
     {
         var inputs = model.Signature.Inputs;
         var numbers = new double[model.NumericFeatures.Length];
-        var texts = new string?[model.CategoricalFeatures.Length];
+        var texts = model.CategoricalFeatures.Length == 0 ? [] : new string?[model.CategoricalFeatures.Length];
         List<int>? missing = null;
         int n = 0, t = 0;
         for (var f = 0; f < inputs.Count; f++)

@@ -24,8 +24,14 @@ public sealed class ServedModel
         NumericFeatures = Signature.Inputs.Where(i => i.Kind != ColumnKind.Categorical).Select(i => i.Name).ToArray();
         CategoricalFeatures = Signature.Inputs.Where(i => i.Kind == ColumnKind.Categorical).Select(i => i.Name).ToArray();
         Coalescer = new RowCoalescer(scorer);
+        ModelTag = new("model", name);
+        VersionTag = new("version", version);
         EncodedClassLabels = Signature.ClassLabels?.Select(l => System.Text.Json.JsonEncodedText.Encode(l)).ToArray() ?? [];
     }
+
+    /// <summary>The <c>model</c> and <c>version</c> tags of this version's metrics, built once (the version boxed once, not per request).</summary>
+    public KeyValuePair<string, object?> ModelTag { get; }
+    public KeyValuePair<string, object?> VersionTag { get; }
 
     /// <summary>Coalesces this version's concurrent single-row requests into shared ONNX Runtime calls.</summary>
     public RowCoalescer Coalescer { get; }
