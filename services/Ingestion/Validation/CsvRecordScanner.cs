@@ -101,10 +101,12 @@ public sealed class CsvRecordScanner : IDisposable
     public bool IsEscaped(int index) => _fieldEscaped[index];
 
     /// <summary>Moves to the next record; false at the end of the file.</summary>
-    public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
-    {
-        if (TryPlainRecord()) return true;
+    public ValueTask<bool> NextAsync(CancellationToken cancellationToken) =>
+        TryPlainRecord() ? new ValueTask<bool>(true) : NextAnyAsync(cancellationToken);
 
+    /// <summary>The general loop, byte by byte: quotes, lone \r, a record across chunks or over the limit, the end of the file.</summary>
+    private async ValueTask<bool> NextAnyAsync(CancellationToken cancellationToken)
+    {
         _recordLength = 0;
         FieldCount = 0;
         Defect = RecordDefect.None;
