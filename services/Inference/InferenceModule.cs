@@ -13,6 +13,7 @@ public static class InferenceModule
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration("Inference").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<PredictionLog>();
+        builder.Services.AddSingleton<PredictAllowance>();
         builder.Services.AddHttpClient<ModelLoader>().AsPlatformServiceClient();
         builder.Services.AddHttpClient(nameof(PinnedModels)).AsPlatformServiceClient();
         builder.Services.AddHttpClient(nameof(RegistryReconciler)).AsPlatformServiceClient();

@@ -32,12 +32,14 @@ public static class OpenInferenceApi
         v2.MapPost("/models/{name}/infer", InferAsync)
             .WithName("V2Infer").WithSummary("Tensors in, tensors out: one [N,1] input per feature; label (BYTES) + probabilities (FP32 [N,K]) or prediction (FP64)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireApiKeyRole(ApiKeys.Consumer);
         return app;
     }
 
-    private static Task<IResult> InferAsync(string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options, CancellationToken cancellationToken)
+    private static Task<IResult> InferAsync(string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options,
+        PredictAllowance allowance, CancellationToken cancellationToken)
     {
+        if (PredictApi.Refused(request, allowance) is { } refused) return Task.FromResult(refused);
         var model = catalog.Acquire(name);
         return model is null
             ? Task.FromResult(PredictApi.UnknownModel($"No production version of '{name}' is loaded."))

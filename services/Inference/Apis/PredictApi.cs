@@ -25,13 +25,13 @@ public static class PredictApi
             .WithSummary("Score one or many instances with the production version of a model")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireApiKeyRole(ApiKeys.Consumer);
         app.MapPost("/models/{name}/versions/{version:int}/predict", PredictVersionAsync)
             .WithTags("Inference").WithName("PredictWithVersion")
             .WithSummary("Score with a given version (loaded from the Registry on first use; a few are kept)")
             .Accepts<PredictRequestDoc>("application/json")
             .Produces<PredictResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireApiKeyRole(ApiKeys.Consumer).WithRateLimit(RateLimits.Predict);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireApiKeyRole(ApiKeys.Consumer);
         app.MapGet("/models/{name}/signature", GetSignature)
             .WithTags("Inference").WithName("GetServedSignature").WithSummary("The inputs and outputs of the version being served")
             .RequireApiKeyRole(ApiKeys.Reader);
@@ -41,8 +41,10 @@ public static class PredictApi
     /// <summary>The request's documented shape (the body is read with a Utf8JsonReader, not bound).</summary>
     public sealed record PredictRequestDoc(Dictionary<string, object?>[] Instances);
 
-    private static Task<IResult> PredictAsync(string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options, CancellationToken cancellationToken)
+    private static Task<IResult> PredictAsync(string name, HttpRequest request, ModelCatalog catalog, PredictionLog log, IOptions<InferenceOptions> options,
+        PredictAllowance allowance, CancellationToken cancellationToken)
     {
+        if (Refused(request, allowance) is { } refused) return Task.FromResult(refused);
         var model = catalog.Acquire(name);
         return model is null
             ? Task.FromResult(UnknownModel($"No production version of '{name}' is loaded."))
@@ -50,8 +52,9 @@ public static class PredictApi
     }
 
     private static async Task<IResult> PredictVersionAsync(string name, int version, HttpRequest request, PinnedModels pinned, PredictionLog log,
-        IOptions<InferenceOptions> options, CancellationToken cancellationToken)
+        IOptions<InferenceOptions> options, PredictAllowance allowance, CancellationToken cancellationToken)
     {
+        if (Refused(request, allowance) is { } refused) return refused;
         var started = Stopwatch.GetTimestamp();
         ServedModel? model;
         try
@@ -69,6 +72,16 @@ public static class PredictApi
     }
 
     internal enum ResponseKind { Predict, Infer }
+
+    /// <summary>The per-key limit (<see cref="PredictAllowance"/>): a 429 problem with Retry-After once the key's window is used up.</summary>
+    internal static IResult? Refused(HttpRequest request, PredictAllowance allowance)
+    {
+        if (allowance.TryTake(request.HttpContext, out var retryAfter)) return null;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: $"This key has used its allowance for this endpoint; retry after {seconds} s.");
+    }
 
     /// <summary>Reads, validates, scores and writes with a leased model; releases the lease whatever happens.</summary>
     internal static async Task<IResult> ScoreAsync(ServedModel model, HttpRequest request, PredictionLog log, InferenceOptions options, long started,

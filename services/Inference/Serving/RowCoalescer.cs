@@ -45,6 +45,10 @@ public sealed class RowCoalescer(OnnxScorer scorer)
     private List<Waiter> _queue = [];
     private List<Waiter> _spare = [];
     private bool _running;
+    private long _arrivals;
+
+    /// <summary>While coalescing, every this many rows one is scored alone, to keep the single-row mean current.</summary>
+    private const int RefreshEvery = 32;
 
     /// <summary>Mean duration of this version's single-row calls so far, in stopwatch ticks (moving average).</summary>
     private long _meanCallTicks;
@@ -70,7 +74,9 @@ public sealed class RowCoalescer(OnnxScorer scorer)
         Waiter? waiter = null;
         lock (_gate)
         {
-            if (!_running || MeanCallTime >= minCallTime)
+            // While coalescing, one row in RefreshEvery is scored alone all the same: shared calls do not move the mean,
+            // so without it a version that got cheaper (or only looked slow, on a loaded machine) would coalesce forever.
+            if (!_running || (MeanCallTime >= minCallTime && ++_arrivals % RefreshEvery != 0))
             {
                 waiter = new Waiter(single);
                 _queue.Add(waiter);
@@ -169,12 +175,16 @@ public sealed class RowCoalescer(OnnxScorer scorer)
         return ScoredRows.Own(single);
     }
 
-    /// <summary>Folds one call's duration into the moving average (weight 1/8: a few calls settle it).</summary>
+    /// <summary>
+    /// Folds one call's duration into the moving average (weight 1/8: a few calls settle it). A call is counted as at
+    /// most twice the mean: a thread descheduled mid-call (a busy machine) makes one call look long, and one such call
+    /// must not turn coalescing on for a cheap model; a model that is really slower raises the mean within a few calls.
+    /// </summary>
     private void Observe(long started)
     {
         var ticks = Stopwatch.GetTimestamp() - started;
         var mean = Volatile.Read(ref _meanCallTicks);
-        Volatile.Write(ref _meanCallTicks, mean == 0 ? ticks : mean + (ticks - mean) / 8);
+        Volatile.Write(ref _meanCallTicks, mean == 0 ? ticks : mean + (Math.Min(ticks, 2 * mean) - mean) / 8);
     }
 
     private void ScoreAlone(Waiter waiter)
