@@ -93,7 +93,8 @@ public sealed class BatchingOptions
     public int MaxRows { get; set; } = 64;
 
     /// <summary>
-    /// Rows wait for a running call only for a model version whose calls take at least this long on average: below it
+    /// Rows wait for a running call only for a model version whose single-row calls take at least this long (the fastest
+    /// of its recent calls, so a busy machine does not make a cheap model look slow): below it
     /// handing rows between threads costs more than the calls it saves (measured with bench/perf/run.sh: iris LightGBM,
     /// ~20-40 µs a call, ran no faster coalesced on two cores). 200 µs; zero coalesces for every model.
     /// </summary>
