@@ -204,8 +204,8 @@ namespace Platform.Bench.Scenarios
                 Timeout = TimeSpan.FromMinutes(Int("timeout-minutes", 10)),
                 Key = Value("key", File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : ""),
                 // The CLI as built by `dotnet build tools/Platform.Cli -c Release`, else through `dotnet run`.
-                Cli = File.Exists("tools/Platform.Cli/bin/Release/net10.0/Platform.Cli.dll")
-                    ? ["tools/Platform.Cli/bin/Release/net10.0/Platform.Cli.dll"]
+                Cli = File.Exists("tools/Platform.Cli/bin/Release/net10.0/platform.dll")
+                    ? ["tools/Platform.Cli/bin/Release/net10.0/platform.dll"]
                     : ["run", "--project", "tools/Platform.Cli", "-c", "Release", "--"],
             };
             foreach (var service in new[] { "ingestion", "inference", "monitoring", "training", "registry" })
