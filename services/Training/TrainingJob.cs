@@ -125,5 +125,6 @@ public sealed class TrainingJob(
         result.Signature.Inputs.Select(i => new ColumnInfo(i.Name, i.Kind.ToWireName(), i.Categories)).ToArray(),
         result.Signature.ClassLabels, result.PrimaryMetric, result.HigherIsBetter,
         new Dictionary<string, double>(result.HoldoutMetrics), champion.Version, champion.Metric,
-        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value, champion.Gate);
+        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value, champion.Gate,
+        run.Data?.RowFrom, run.Data?.GateFrom);
 }

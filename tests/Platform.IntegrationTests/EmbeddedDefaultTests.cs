@@ -53,9 +53,21 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         var reports = await _http.GetFromJsonAsync<JsonArray>("drift/diabetes");
         Assert.Contains(reports!, r => (bool)r!["eventPublished"]! && (double)r["driftedShare"]! >= 0.3);
 
-        // The truth comes back: the retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
+        // The truth comes back, with what a client may get wrong: an answer for a prediction nobody made, a repeat, a
+        // label for a regression. They are counted in the answer and never become training rows.
+        var labelled = feedback.Count;
+        var (_, extra, _) = await PredictAsync(holdout.SelectRows([0]), shift: 0.4);
+        feedback.Add(new JsonObject { ["predictionId"] = Guid.NewGuid().ToString(), ["actual"] = 100.0 });
+        feedback.Add(new JsonObject { ["predictionId"] = (string)feedback[0]!["predictionId"]!, ["actual"] = 1.0 });
+        feedback.Add(new JsonObject { ["predictionId"] = extra[0], ["actual"] = "tall" });
         using (var response = await _http.PostAsJsonAsync("feedback", new JsonObject { ["feedback"] = feedback }))
+        {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var counts = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal((labelled + 1, 1, 1, 1), ((int)counts["accepted"]!, (int)counts["duplicates"]!, (int)counts["wrongType"]!, (int)counts["pending"]!));
+        }
+
+        // The retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
         await WaitUntilAsync(async () =>
         {
             var runs = await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes");
@@ -63,6 +75,10 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         }, Slow, "a retrain with trigger drift");
 
         await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonObject>("models/diabetes"))!["versions"]!.AsArray().Count == 2, Slow, "version 2");
+        async Task<int> SubmittedRowsAsync() => (await _http.GetFromJsonAsync<JsonArray>("feedback/submissions?model=diabetes"))!
+            .Where(x => (string?)x!["status"] == "accepted").Sum(x => (int)x!["rows"]!);
+        await WaitUntilAsync(async () => await SubmittedRowsAsync() >= labelled, Slow, "every labelled row to reach the dataset");
+        Assert.Equal(labelled, await SubmittedRowsAsync());
         var audit = await _http.GetFromJsonAsync<JsonArray>("models/diabetes/audit");
         var decision = audit!.First(a => (int?)a!["toVersion"] == 2)!;
         Assert.Equal("gate", (string)decision["action"]!);

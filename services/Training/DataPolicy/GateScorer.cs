@@ -56,6 +56,29 @@ public static class GateScorer
         return losses;
     }
 
+    /// <summary>
+    /// A classifier's log-loss on each row (−ln of the probability it gave the actual class, floored at 1e-12); NaN where
+    /// the row has no label or a class the model does not know. Finer than the 0/1 error: a confident mistake weighs more.
+    /// </summary>
+    public static double[] LogLosses(TableColumn target, ScoreResult scores, IReadOnlyList<string> classLabels)
+    {
+        var losses = new double[target.Length];
+        for (var row = 0; row < losses.Length; row++)
+        {
+            var index = Label(target, row) is { } actual ? IndexOf(classLabels, actual) : -1;
+            losses[row] = index < 0 ? double.NaN : -Math.Log(Math.Max(scores.Probabilities![row][index], 1e-12));
+        }
+
+        return losses;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (var i = 0; i < labels.Count; i++)
+            if (labels[i] == label) return i;
+        return -1;
+    }
+
     private static double Square(double value) => value * value;
 
     /// <summary>A target cell as the class label the scorer predicts (the ML library's rule: numbers in "R" form, booleans as true/false).</summary>

@@ -76,7 +76,12 @@ public sealed class RunData(IHttpClientFactory http, TrainingDbContext db, Champ
         try
         {
             using var scorer = OnnxScorer.Load(champion.Onnx);
-            losses = GateScorer.Losses(rows[target], scorer.Score(rows), scorer.Signature.Task == MlTask.Regression);
+            // Squared errors, or log-losses for classifiers: the 0/1 error hides how sure the champion was, and with it most
+            // of the difference between the rows it knew and the changed ones.
+            var scores = scorer.Score(rows);
+            losses = scorer.Signature.Task == MlTask.Regression || scorer.Signature.ClassLabels is not { } classes
+                ? GateScorer.Losses(rows[target], scores, regression: true)
+                : GateScorer.LogLosses(rows[target], scores, classes);
         }
         catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException)
         {
