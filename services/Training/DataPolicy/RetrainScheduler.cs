@@ -103,6 +103,9 @@ public sealed class RetrainScheduler(
     /// <summary>The drift's first retrain is "drift:{report}"; its follow-ups "drift:{report}:{rows}".</summary>
     public static string TriggerKey(RetrainWait wait) => $"{TriggerNames.Drift}:{wait.Id}";
 
+    public static bool IsFirstDriftRetrain(string triggerKey) =>
+        triggerKey.StartsWith(TriggerNames.Drift + ":", StringComparison.Ordinal) && triggerKey.IndexOf(':', TriggerNames.Drift.Length + 1) < 0;
+
     private async Task CheckAsync(RetrainWait wait, List<DatasetVersionRecord> versions, int newest, CancellationToken cancellationToken)
     {
         // Where the rows newer than the drift begin: after the newest version holding anything observed before it (a
