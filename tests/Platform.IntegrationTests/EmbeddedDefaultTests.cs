@@ -47,6 +47,8 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
             for (var row = 0; row < ids.Length; row++) feedback.Add(new JsonObject { ["predictionId"] = ids[row], ["actual"] = actual[row] });
         }
 
+        var (_, extra, _) = await PredictAsync(holdout.SelectRows([0]), shift: 0.4);
+
         // Drift, but no labelled row newer than it: the model waits rather than retraining the same bytes.
         await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes"))!
             .Any(r => (string?)r!["status"] == "awaiting-data" && (string?)r["stage"] == "awaiting labelled data: 0 of 200 rows"), Slow, "the wait for labelled data");
@@ -56,7 +58,6 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         // The truth comes back, with what a client may get wrong: an answer for a prediction nobody made, a repeat, a
         // label for a regression. They are counted in the answer and never become training rows.
         var labelled = feedback.Count;
-        var (_, extra, _) = await PredictAsync(holdout.SelectRows([0]), shift: 0.4);
         feedback.Add(new JsonObject { ["predictionId"] = Guid.NewGuid().ToString(), ["actual"] = 100.0 });
         feedback.Add(new JsonObject { ["predictionId"] = (string)feedback[0]!["predictionId"]!, ["actual"] = 1.0 });
         feedback.Add(new JsonObject { ["predictionId"] = extra[0], ["actual"] = "tall" });
@@ -64,7 +65,10 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var counts = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-            Assert.Equal((labelled + 1, 1, 1, 1), ((int)counts["accepted"]!, (int)counts["duplicates"]!, (int)counts["wrongType"]!, (int)counts["pending"]!));
+            // The unknown one is held as pending (its log might still come). The label is refused at once, or, should its
+            // prediction's log not have reached Monitoring yet, held as pending and dropped when joined: never a row either way.
+            var (accepted, pending, wrongType) = ((int)counts["accepted"]!, (int)counts["pending"]!, (int)counts["wrongType"]!);
+            Assert.Equal((labelled, 1, 2), (accepted - pending, (int)counts["duplicates"]!, wrongType + pending));
         }
 
         // The retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
@@ -81,7 +85,7 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         Assert.Equal(labelled, await SubmittedRowsAsync());
         var audit = await _http.GetFromJsonAsync<JsonArray>("models/diabetes/audit");
         var decision = audit!.First(a => (int?)a!["toVersion"] == 2)!;
-        Assert.Equal("gate", (string)decision["action"]!);
+        Assert.True((string?)decision["action"] == "gate", $"v2 was not promoted: {decision}");
         Assert.Contains("newest rows held out of training", (string)decision["reason"]!);
         await WaitUntilAsync(async () => (await PredictAsync(holdout.SelectRows([0]), shift: 0.4)).Version == 2, Slow, "Inference to serve v2");
     }
