@@ -79,22 +79,36 @@ var stableVersion = served;
 Console.Error.WriteLine($"stable phase done: serving v{served}, {stableRetrains} retrains");
 
 // 2. The change: consumers keep predicting; the truth for 1,500 post-change predictions comes back late, then no more.
+// The first new version served is the recovery; the runner goes on until every labelled row was sent and no run of the
+// model has been queued or running for the settle time, so a follow-up retrain on the later rows is seen too.
 world.Changed = true;
 var change = Stopwatch.StartNew();
-TimeSpan? recovered = null;
+TimeSpan? recovered = null, final = null;
+var firstVersion = 0;
+TimeSpan? quietSince = null;
 while (change.Elapsed < options.Timeout)
 {
     var version = await PredictBatchAsync(recovered is null ? "after change" : "after recovery", sendFeedback: labelledPostChange < options.PostLabelled);
     if (labelledPostChange >= options.PostLabelled) await FlushFeedbackAsync();
-    if (version != stableVersion && recovered is null)
+    if (version != stableVersion && version != served)
     {
-        recovered = change.Elapsed;
         served = version;
-        Console.Error.WriteLine($"v{version} served {recovered.Value.TotalSeconds:F0} s after the change");
-        break;
+        final = change.Elapsed;
+        if (recovered is null)
+        {
+            recovered = final;
+            firstVersion = version;
+        }
+
+        Console.Error.WriteLine($"v{version} served {final.Value.TotalSeconds:F0} s after the change");
     }
 
-    if (labelledPostChange >= options.PostLabelled) await Task.Delay(options.PaceAfterLabels);
+    if (labelledPostChange < options.PostLabelled) continue;
+    await Task.Delay(options.PaceAfterLabels);
+    if (recovered is null) continue;
+    var busy = (await platform.RunsAsync(model)).Any(r => (string?)r["status"] is "queued" or "running");
+    quietSince = busy ? null : quietSince ?? change.Elapsed;
+    if (quietSince is { } quiet && change.Elapsed - quiet >= options.Settle) break;
 }
 
 // 3. Fresh post-change rows: the served version against the oracle trained offline on the labelled post-change rows.
@@ -121,11 +135,15 @@ Console.WriteLine();
 Console.WriteLine(FormattableString.Invariant($"- retrains while the world was stable ({options.Stable:N0} rows, feedback on {options.Coverage:P0}): {stableRetrains}"));
 Console.WriteLine(FormattableString.Invariant($"- labelled post-change rows sent: {Math.Min(labelledPostChange, options.PostLabelled)}; runs after the change: {runs.Count(r => (string?)r["trigger"] != "dataset") - stableRetrains}"));
 Console.WriteLine(recovered is { } r
-    ? FormattableString.Invariant($"- change → recovered version v{served} served: {r.TotalSeconds:F0} s, no human action")
+    ? FormattableString.Invariant($"- change → recovered version v{firstVersion} served: {r.TotalSeconds:F0} s, no human action") +
+      (served != firstVersion ? FormattableString.Invariant($"; then v{served} (a follow-up on more labelled rows) at {final!.Value.TotalSeconds:F0} s") : "; no later version")
     : FormattableString.Invariant($"- no new version served within {options.Timeout.TotalMinutes:F0} minutes of the change"));
-Console.WriteLine(FormattableString.Invariant($"- on {options.Evaluation} fresh post-change rows: served {metric} {servedError:F3}, oracle (`platform train` on the {Math.Min(postChangeLabelled.Count, options.PostLabelled)} labelled post-change rows) {oracleError:F3}, ") +
+Console.WriteLine(FormattableString.Invariant($"- on {options.Evaluation} fresh post-change rows: served (v{served}) {metric} {servedError:F3}, oracle (`platform train` on the {Math.Min(postChangeLabelled.Count, options.PostLabelled)} labelled post-change rows) {oracleError:F3}, ") +
     (options.Classification ? FormattableString.Invariant($"{(oracleError - servedError) * 100:F1} points below the oracle") : FormattableString.Invariant($"{servedError / oracleError:P0} of the oracle's")));
-Console.WriteLine($"- gate: {(string?)audit.FirstOrDefault(a => (int?)a!["toVersion"] == served)?["reason"] ?? "(no decision for the served version)"}");
+foreach (var run in runs.Where(r => (string?)r["trigger"] != "dataset").Reverse())
+    Console.WriteLine(FormattableString.Invariant($"- run {(string?)run["status"]}, {(string?)run["trainer"]}, {(double?)run["durationSeconds"]:F0} s: {(string?)run["data"]?["policy"]}"));
+foreach (var entry in audit.Where(a => (int?)a!["toVersion"] > stableVersion).Reverse())
+    Console.WriteLine($"- gate v{(int?)entry!["toVersion"]}: {(string?)entry["reason"]}");
 return 0;
 
 namespace Platform.Bench.Scenarios
@@ -204,8 +222,8 @@ namespace Platform.Bench.Scenarios
                 Timeout = TimeSpan.FromMinutes(Int("timeout-minutes", 10)),
                 Key = Value("key", File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : ""),
                 // The CLI as built by `dotnet build tools/Platform.Cli -c Release`, else through `dotnet run`.
-                Cli = File.Exists("tools/Platform.Cli/bin/Release/net10.0/Platform.Cli.dll")
-                    ? ["tools/Platform.Cli/bin/Release/net10.0/Platform.Cli.dll"]
+                Cli = File.Exists("tools/Platform.Cli/bin/Release/net10.0/platform.dll")
+                    ? ["tools/Platform.Cli/bin/Release/net10.0/platform.dll"]
                     : ["run", "--project", "tools/Platform.Cli", "-c", "Release", "--"],
             };
             foreach (var service in new[] { "ingestion", "inference", "monitoring", "training", "registry" })

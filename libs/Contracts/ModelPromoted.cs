@@ -6,6 +6,8 @@ namespace Platform.Contracts;
 /// <paramref name="HoldoutMetrics"/> (all holdout metrics: rmse, accuracy, ...) as the baseline of live quality.
 /// </summary>
 /// <param name="Target">The target column of the training data (null from Registries that predate it).</param>
+/// <param name="TrainingRowFrom">The rows [from, to) of the dataset version the model trained on, when it trained on part of
+/// it (a drift retrain trains on the rows since the drift); null: all rows, or not known (an operator's promotion).</param>
 public sealed record ModelPromoted(
     string ModelName,
     int Version,
@@ -23,4 +25,6 @@ public sealed record ModelPromoted(
     string Reason,
     DateTimeOffset PromotedAt,
     IReadOnlyDictionary<string, double>? HoldoutMetrics = null,
-    string? Target = null);
+    string? Target = null,
+    int? TrainingRowFrom = null,
+    int? TrainingRowTo = null);

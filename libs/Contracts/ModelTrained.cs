@@ -6,6 +6,8 @@ namespace Platform.Contracts;
 /// so the Registry's gate compares like with like.
 /// </summary>
 /// <param name="Gate">Champion and challenger scored row by row on the newest rows, which the challenger did not train on; null when there were too few rows or no champion.</param>
+/// <param name="TrainingRowFrom">First row (0-based, inclusive) of the dataset version the run selected to train on (its own holdout included); null: from the first.</param>
+/// <param name="TrainingRowTo">End row (exclusive) of that selection; null: to the last.</param>
 public sealed record ModelTrained(
     Guid RunId,
     string ModelName,
@@ -28,7 +30,9 @@ public sealed record ModelTrained(
     string ArtifactSha256,
     long ArtifactSizeBytes,
     DateTimeOffset TrainedAt,
-    GateHoldout? Gate = null);
+    GateHoldout? Gate = null,
+    int? TrainingRowFrom = null,
+    int? TrainingRowTo = null);
 
 /// <summary>
 /// The gate's holdout: the newest rows of the data the run selected, held out of training, with the per-row loss of

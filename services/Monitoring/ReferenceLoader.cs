@@ -33,7 +33,7 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         spool.Position = 0;
         var profile = ProfileBuilder.Profile(spool, ct: cancellationToken);
         spool.Position = 0;
-        var table = CsvTableReader.Read(spool, leaveOpen: true);
+        var table = TrainingRows(CsvTableReader.Read(spool, leaveOpen: true), promoted);
         var rows = SampleRows(table.RowCount, options.Value.ReferenceRows, options.Value.Seed);
 
         var numeric = promoted.Inputs.Where(i => i.Kind != "categorical").Select(i => i.Name).ToList();
@@ -66,6 +66,17 @@ public sealed class ReferenceLoader(HttpClient http, MonitoringDbContext db, IOp
         logger.LogInformation("Reference of {Model} v{Version}: {Rows} rows of {Dataset} v{DatasetVersion}",
             promoted.ModelName, promoted.Version, rows.Length, promoted.DatasetName, promoted.DatasetVersion);
         return true;
+    }
+
+    /// <summary>
+    /// The rows the version trained on, when the promotion says (a drift retrain trains on the rows since the drift: a
+    /// reference of the whole dataset would mix the old world in, and the new version's first window would drift at once).
+    /// </summary>
+    private static Table TrainingRows(Table table, ModelPromoted promoted)
+    {
+        var from = Math.Clamp(promoted.TrainingRowFrom ?? 0, 0, table.RowCount);
+        var to = Math.Clamp(promoted.TrainingRowTo ?? table.RowCount, from, table.RowCount);
+        return (from == 0 && to == table.RowCount) || to == from ? table : table.SelectRows(Enumerable.Range(from, to - from).ToArray());
     }
 
     /// <summary>All rows when they fit, otherwise a seeded uniform sample (partial Fisher–Yates), in row order.</summary>

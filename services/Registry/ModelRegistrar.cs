@@ -72,7 +72,7 @@ public sealed class ModelRegistrar(
 
         if (decision.Promote)
         {
-            MoveProduction(version, champion, "gate", decision.Reason);
+            MoveProduction(version, champion, "gate", decision.Reason, trainingRows: (trained.TrainingRowFrom, trained.TrainingRowTo));
         }
         else
         {
@@ -128,7 +128,9 @@ public sealed class ModelRegistrar(
         return archived.Where(v => v.PromotedAt is not null).OrderByDescending(v => v.PromotedAt!.Value.UtcTicks).FirstOrDefault()?.Version;
     }
 
-    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason, string? keyId = null)
+    /// <param name="trainingRows">The rows the version trained on, known when the gate promotes what Training just sent (not stored: an operator's move sends none).</param>
+    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason, string? keyId = null,
+        (int? From, int? To) trainingRows = default)
     {
         var now = DateTimeOffset.UtcNow;
         if (champion is not null) champion.Stage = VersionStage.Archived;
@@ -141,7 +143,7 @@ public sealed class ModelRegistrar(
             artifacts.UriOf(target.ModelName, target.Version), target.ArtifactSha256,
             target.DatasetName, target.DatasetVersion, new Uri(target.DatasetContentUri),
             target.PrimaryMetric, target.HoldoutMetric, reason, now,
-            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json), target.Target));
+            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json), target.Target, trainingRows.From, trainingRows.To));
         Activity.Current?.AddEvent(new ActivityEvent("production moved"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Ml.Models;
 using Platform.Training.DataPolicy;
@@ -11,25 +9,17 @@ namespace Platform.Training;
 /// on the same rows rather than on metrics from different splits; and, when the run held out its newest rows for the
 /// gate (<see cref="RunData.Gate"/>), scores champion and challenger row by row on those.
 /// </summary>
-public sealed class ChampionEvaluator(HttpClient http, RunData data, IOptions<TrainingOptions> options, ILogger<ChampionEvaluator> logger)
+public sealed class ChampionEvaluator(ChampionArtifact champions, RunData data, ILogger<ChampionEvaluator> logger)
 {
     public sealed record Evaluation(int? Version, double? Metric, GateHoldout? Gate = null);
 
     public async Task<Evaluation> EvaluateAsync(string modelName, TrainingResult challenger, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(options.Value.RegistryUrl, $"models/{Uri.EscapeDataString(modelName)}"), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return new Evaluation(null, null);
-        response.EnsureSuccessStatusCode();
-
-        var model = await response.Content.ReadFromJsonAsync<RegisteredModel>(cancellationToken);
-        var champion = model?.Versions.FirstOrDefault(v => v.Version == model.ProductionVersion);
-        if (champion is null) return new Evaluation(null, null);
-
-        var bytes = await http.GetVerifiedBytesAsync(champion.ArtifactUri, champion.ArtifactSha256, cancellationToken);
+        if (await champions.GetAsync(modelName, cancellationToken) is not { } champion) return new Evaluation(null, null);
 
         try
         {
-            using var scorer = OnnxScorer.Load(bytes);
+            using var scorer = OnnxScorer.Load(champion.Onnx);
             var scores = scorer.Score(challenger.Holdout);
             var metrics = ModelEvaluator.Evaluate(challenger.Signature.Task, challenger.Holdout, challenger.Signature.Target, scores, scorer.Signature.ClassLabels);
             var gate = data.Gate is { } rows && data.Selection is { } selection ? GateScorer.Score(rows, selection, challenger, scorer, champion.Version) : null;
@@ -42,8 +32,4 @@ public sealed class ChampionEvaluator(HttpClient http, RunData data, IOptions<Tr
             return new Evaluation(champion.Version, null);
         }
     }
-
-    private sealed record RegisteredModel(string Name, int? ProductionVersion, List<RegisteredVersion> Versions);
-
-    private sealed record RegisteredVersion(int Version, Uri ArtifactUri, string ArtifactSha256);
 }

@@ -56,8 +56,9 @@ public sealed class TrainingJob(
             await SetStageAsync(run, "training", cancellationToken);
             if (!MlTaskNames.TryParse(request.Task, out var task))
                 throw new InvalidOperationException($"Unknown task '{request.Task}'.");
+            var budget = RetrainScheduler.IsFirstDriftRetrain(run.TriggerKey) && settings.DriftTimeBudget < settings.TimeBudget ? settings.DriftTimeBudget : settings.TimeBudget;
             var trainingOptions = new MlTrainingOptions(request.Target, task, settings.Seed, settings.TestFraction, settings.Folds,
-                settings.Trainers.Count > 0 ? settings.Trainers : null, settings.TimeBudget);
+                settings.Trainers.Count > 0 ? settings.Trainers : null, budget);
             var result = await Task.Run(() => ModelTrainer.Train(table, trainingOptions, progress.For(run.Id), cancellationToken), cancellationToken);
 
             await SetStageAsync(run, "storing-artifacts", cancellationToken);
@@ -125,5 +126,6 @@ public sealed class TrainingJob(
         result.Signature.Inputs.Select(i => new ColumnInfo(i.Name, i.Kind.ToWireName(), i.Categories)).ToArray(),
         result.Signature.ClassLabels, result.PrimaryMetric, result.HigherIsBetter,
         new Dictionary<string, double>(result.HoldoutMetrics), champion.Version, champion.Metric,
-        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value, champion.Gate);
+        artifacts.UriOf(run.Id, "model.onnx"), run.ArtifactSha256!, run.ArtifactSizeBytes, run.FinishedAt!.Value, champion.Gate,
+        run.Data?.RowFrom, run.Data?.GateFrom);
 }

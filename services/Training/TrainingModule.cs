@@ -16,7 +16,10 @@ public static class TrainingModule
         builder.Services.AddOptions<TrainingOptions>().BindConfiguration("Training").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, TrainingDbContext>("trainingdb");
         builder.Services.AddSingleton<ArtifactStore>();
-        builder.Services.AddHttpClient<ChampionEvaluator>().AsPlatformServiceClient();
+        // One per run's scope: the data policy and the champion evaluator see the same production version.
+        builder.Services.AddHttpClient(nameof(ChampionArtifact)).AsPlatformServiceClient();
+        builder.Services.AddScoped<ChampionArtifact>();
+        builder.Services.AddScoped<ChampionEvaluator>();
         builder.Services.AddHttpClient(nameof(RunData)).AsPlatformServiceClient();
         builder.Services.AddScoped<TrainingJob>();
         builder.Services.AddOptions<DataPolicyOptions>().BindConfiguration("Training:DataPolicy").ValidateDataAnnotations().ValidateOnStart();

@@ -35,6 +35,15 @@ public sealed class TrainingOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The search budget of a drift's first retrain (<c>Training:DriftTimeBudget</c>), when shorter than <see cref="TimeBudget"/>:
+    /// it replaces a version known to be wrong on the world as it is now, so a good model soon is worth more than a slightly
+    /// better one later; every family is tried in the first round of the search, and the follow-ups on more rows
+    /// (<c>DataPolicy:FollowUpGrowth</c>) search with the full budget.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DriftTimeBudget { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Candidate trainers (names from the ML core); empty means all for the task.</summary>
     public List<string> Trainers { get; set; } = [];
 }

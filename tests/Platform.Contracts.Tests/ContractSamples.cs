@@ -48,11 +48,11 @@ public static class ContractSamples
             [12.5, 3.1, 40.2], [15.0, 2.9, 61.7]);
         yield return gate;
         yield return new ModelTrained(Run, "diabetes", "diabetes", 4, Sha, Content, TriggerNames.Drift, TaskNames.Regression, "target",
-            "sdca", Columns, null, "r2", true, Metrics, 1, 0.41, Artifact, Sha, 18_432, At, Gate: gate);
+            "sdca", Columns, null, "r2", true, Metrics, 1, 0.41, Artifact, Sha, 18_432, At, Gate: gate, TrainingRowFrom: 400, TrainingRowTo: 800);
         yield return new RetrainAwaitingData("diabetes", Guid.NewGuid(), 250, 1000, false, At);
         yield return new RetrainAwaitingData("diabetes", Guid.NewGuid(), 1000, 1000, true, At.AddMinutes(10));
         yield return new ModelPromoted("diabetes", 2, 1, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 3, Content, "r2", 0.456,
-            "beats the champion", At, Metrics);
+            "beats the champion", At, Metrics, "target", TrainingRowFrom: 400, TrainingRowTo: 800);
         yield return new ModelPromoted("diabetes", 1, null, Run, TaskNames.Regression, Columns, Artifact, Sha, "diabetes", 1, Content, "r2", 0.41,
             "first version", At);
         yield return new ModelRejected("diabetes", 3, Run, 2, "r2", 0.40, 0.456, "does not beat the champion", At);

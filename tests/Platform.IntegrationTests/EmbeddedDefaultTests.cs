@@ -47,15 +47,31 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
             for (var row = 0; row < ids.Length; row++) feedback.Add(new JsonObject { ["predictionId"] = ids[row], ["actual"] = actual[row] });
         }
 
+        var (_, extra, _) = await PredictAsync(holdout.SelectRows([0]), shift: 0.4);
+
         // Drift, but no labelled row newer than it: the model waits rather than retraining the same bytes.
         await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes"))!
             .Any(r => (string?)r!["status"] == "awaiting-data" && (string?)r["stage"] == "awaiting labelled data: 0 of 200 rows"), Slow, "the wait for labelled data");
         var reports = await _http.GetFromJsonAsync<JsonArray>("drift/diabetes");
         Assert.Contains(reports!, r => (bool)r!["eventPublished"]! && (double)r["driftedShare"]! >= 0.3);
 
-        // The truth comes back: the retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
+        // The truth comes back, with what a client may get wrong: an answer for a prediction nobody made, a repeat, a
+        // label for a regression. They are counted in the answer and never become training rows.
+        var labelled = feedback.Count;
+        feedback.Add(new JsonObject { ["predictionId"] = Guid.NewGuid().ToString(), ["actual"] = 100.0 });
+        feedback.Add(new JsonObject { ["predictionId"] = (string)feedback[0]!["predictionId"]!, ["actual"] = 1.0 });
+        feedback.Add(new JsonObject { ["predictionId"] = extra[0], ["actual"] = "tall" });
         using (var response = await _http.PostAsJsonAsync("feedback", new JsonObject { ["feedback"] = feedback }))
+        {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var counts = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            // The unknown one is held as pending (its log might still come). The label is refused at once, or, should its
+            // prediction's log not have reached Monitoring yet, held as pending and dropped when joined: never a row either way.
+            var (accepted, pending, wrongType) = ((int)counts["accepted"]!, (int)counts["pending"]!, (int)counts["wrongType"]!);
+            Assert.Equal((labelled, 1, 2), (accepted - pending, (int)counts["duplicates"]!, wrongType + pending));
+        }
+
+        // The retrain starts by itself on the labelled rows, and the gate judges on the newest of them.
         await WaitUntilAsync(async () =>
         {
             var runs = await _http.GetFromJsonAsync<JsonArray>("runs?model=diabetes");
@@ -63,9 +79,13 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
         }, Slow, "a retrain with trigger drift");
 
         await WaitUntilAsync(async () => (await _http.GetFromJsonAsync<JsonObject>("models/diabetes"))!["versions"]!.AsArray().Count == 2, Slow, "version 2");
+        async Task<int> SubmittedRowsAsync() => (await _http.GetFromJsonAsync<JsonArray>("feedback/submissions?model=diabetes"))!
+            .Where(x => (string?)x!["status"] == "accepted").Sum(x => (int)x!["rows"]!);
+        await WaitUntilAsync(async () => await SubmittedRowsAsync() >= labelled, Slow, "every labelled row to reach the dataset");
+        Assert.Equal(labelled, await SubmittedRowsAsync());
         var audit = await _http.GetFromJsonAsync<JsonArray>("models/diabetes/audit");
         var decision = audit!.First(a => (int?)a!["toVersion"] == 2)!;
-        Assert.Equal("gate", (string)decision["action"]!);
+        Assert.True((string?)decision["action"] == "gate", $"v2 was not promoted: {decision}");
         Assert.Contains("newest rows held out of training", (string)decision["reason"]!);
         await WaitUntilAsync(async () => (await PredictAsync(holdout.SelectRows([0]), shift: 0.4)).Version == 2, Slow, "Inference to serve v2");
     }

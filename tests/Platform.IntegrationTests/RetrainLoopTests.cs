@@ -133,6 +133,25 @@ public sealed class RetrainLoopTests(PlatformFixture fixture)
         Assert.Contains($"train {model}", secondHalf);
         Assert.Contains($"register {model}", secondHalf);
         Assert.NotEqual(uploadTrace, driftTrace);
+
+        // 10. More truth for the changed world (v2 serves it; its reference is the rows it trained on, so no new drift): once
+        // the rows since the drift are 1.5 times the retrain's, Training follows up by itself on all of them, and the gate judges.
+        var more = new JsonArray();
+        for (var i = 0; i < 2; i++)
+        {
+            var ids = await PredictIdsAsync(inference, model, holdout, shiftInStd: 4, reference);
+            for (var row = 0; row < ids.Length; row++) more.Add(new JsonObject { ["predictionId"] = ids[row], ["actual"] = actual[row] });
+        }
+
+        using (var response = await monitoring.PostAsJsonAsync("feedback", new JsonObject { ["feedback"] = more }))
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var followUp = await observer.WaitForAsync<ModelTrained>(t => t.ModelName == model && t.Trigger == TriggerNames.Drift && t.RunId != trained.RunId, Slow);
+        await WaitForDecisionAsync(observer, model, 3);
+        var followUpRun = await training.GetFromJsonAsync<JsonObject>($"runs/{followUp.RunId}");
+        Assert.Equal(353, (int)followUpRun!["data"]!["rowFrom"]!);
+        Assert.True((int)followUpRun["data"]!["rowTo"]! >= 353 + (int)Math.Ceiling(1.5 * shifted.Count), $"follow-up data: {followUpRun["data"]}");
+        Assert.True(followUp.Gate!.RowFrom >= gate.RowTo, "the follow-up's gate rows are newer than every row of the first retrain");
+        Assert.DoesNotContain(await monitoring.GetFromJsonAsync<JsonArray>($"drift/{model}") ?? [], r => (int?)r!["version"] == 2 && (bool)r["eventPublished"]!);
     }
 
     [Fact]

@@ -84,14 +84,14 @@ public sealed class MonitoringHarness : IAsyncDisposable
     public Meter Meter { get; }
 
     /// <summary>Version <paramref name="version"/> becomes production now (as the Registry's ModelPromoted says).</summary>
-    public async Task PromoteAsync(int version, string task = TaskNames.Regression, Dictionary<string, double>? holdout = null)
+    public async Task PromoteAsync(int version, string task = TaskNames.Regression, Dictionary<string, double>? holdout = null, (int From, int To)? trainingRows = null)
     {
         await using var scope = _services.CreateAsyncScope();
         var inputs = Features.Select(f => new ColumnInfo(f, "numeric")).ToList();
         await scope.ServiceProvider.GetRequiredService<ReferenceLoader>().LoadAsync(new ModelPromoted(
             Model, version, version > 1 ? version - 1 : null, Guid.NewGuid(), task, inputs, new Uri("http://registry/artifact"), "sha",
             "synthetic", 1, new Uri("http://ingestion/datasets/synthetic/versions/1/content"), "r2", 0.5, "test", Clock.GetUtcNow(),
-            holdout ?? new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }, "target"), CancellationToken.None);
+            holdout ?? new Dictionary<string, double> { ["rmse"] = 1.0, ["r2"] = 0.5 }, "target", trainingRows?.From, trainingRows?.To), CancellationToken.None);
     }
 
     /// <summary>Logs <paramref name="rows"/> predictions of <paramref name="version"/>, every feature shifted by <paramref name="shift"/> standard deviations.</summary>

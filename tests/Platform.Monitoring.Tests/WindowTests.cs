@@ -79,4 +79,14 @@ public sealed class WindowTests
         Assert.Equal(4, profile.RootElement.GetProperty("columns").GetArrayLength());
         Assert.Contains("\"rmse\":1", reference.HoldoutMetricsJson, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_reference_of_a_version_trained_on_part_of_its_dataset_is_the_rows_it_trained_on()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(2, trainingRows: (1500, 2000));
+
+        var reference = await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.References));
+        Assert.Equal(500, reference.Rows);
+    }
 }

@@ -37,6 +37,28 @@ public sealed class DataPolicyOptions
     [Range(10, 10_000_000)]
     public int MinNewRows { get; set; } = 1000;
 
+    /// <summary>
+    /// A drift retrain drops the first rows since the drift when the champion's loss rose after them beyond chance
+    /// (Pettitt's test, one-sided p below this): the drift window began before the world changed, and the rows on which
+    /// the champion was still right teach the old world. 0 turns it off.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ChangePointP { get; set; } = 0.001;
+
+    /// <summary>
+    /// After a drift's retrain succeeded, it follows up on the changed world once the labelled rows since the drift are
+    /// this many times those its last retrain had (1.5: every retrain after the first has at least half as many rows
+    /// again, so its estimates are noticeably tighter — standard errors shrink with √n — and retrains stay logarithmic in
+    /// the rows that arrive). Keep it at least 1 / (1 − <see cref="GateFraction"/>) (1.25 by default): then the follow-up's
+    /// gate rows all arrived after every row the last retrain trained on or was judged on.
+    /// </summary>
+    [Range(1.1, 100.0)]
+    public double FollowUpGrowth { get; set; } = 1.5;
+
+    /// <summary>Follow-ups per drift (0: none). With the defaults: at 1.5×, 2.25× and 3.4× the first retrain's rows.</summary>
+    [Range(0, 100)]
+    public int MaxFollowUps { get; set; } = 3;
+
     [Range(0.0, 0.5)]
     public double GateFraction { get; set; } = 0.2;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.ServiceDefaults.Outbox;
 using Platform.Training.Infrastructure;
+using Platform.Training.Model;
 using Platform.Training.Runs;
 
 namespace Platform.Training.DataPolicy;
@@ -51,15 +52,59 @@ public sealed class RetrainScheduler(
         await CheckAsync(wait, versions, pointer.DatasetVersion, cancellationToken);
     }
 
-    /// <summary>A dataset version arrived: the model's wait, if any, counts it and may start its retrain.</summary>
+    /// <summary>
+    /// A dataset version arrived: the model's wait, if any, counts it and may start its retrain; otherwise the newest
+    /// drift whose retrain started may follow up.
+    /// </summary>
     public async Task OnDatasetVersionAsync(string modelName, CancellationToken cancellationToken)
     {
-        var wait = await db.RetrainWaits.FirstOrDefaultAsync(w => w.ModelName == modelName && w.Status == RetrainWaitStatus.Awaiting, cancellationToken);
         var pointer = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.ModelName == modelName, cancellationToken);
-        if (wait is null || pointer is null) return;
+        if (pointer is null) return;
+        var wait = await db.RetrainWaits.FirstOrDefaultAsync(w => w.ModelName == modelName && w.Status == RetrainWaitStatus.Awaiting, cancellationToken);
         var versions = await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetName == pointer.DatasetName).ToListAsync(cancellationToken);
-        await CheckAsync(wait, versions, pointer.DatasetVersion, cancellationToken);
+        if (wait is not null) await CheckAsync(wait, versions, pointer.DatasetVersion, cancellationToken);
+        else await FollowUpAsync(modelName, versions, pointer.DatasetVersion, cancellationToken);
     }
+
+    /// <summary>
+    /// The first retrain after a drift learnt the changed world from <see cref="DataPolicyOptions.MinNewRows"/> rows; as
+    /// more labelled rows of it arrive, a follow-up retrains on all of them (the earlier gate's rows included) once they
+    /// are <see cref="DataPolicyOptions.FollowUpGrowth"/> times the rows the last one had, at most
+    /// <see cref="DataPolicyOptions.MaxFollowUps"/> times per drift. Only the model's newest drift follows up, and only
+    /// after its retrain succeeded, so a world without drift never retrains; the Registry's gate judges each follow-up on
+    /// rows newer than all it trained on, like any challenger.
+    /// </summary>
+    private async Task FollowUpAsync(string modelName, List<DatasetVersionRecord> versions, int newest, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.MaxFollowUps == 0) return;
+        // A model has a wait per drift that passed the storm guard (a few a day): sorted here, as SQLite cannot sort by DateTimeOffset.
+        var wait = (await db.RetrainWaits.Where(w => w.ModelName == modelName).ToListAsync(cancellationToken)).MaxBy(w => w.CreatedAt);
+        if (wait is not { Status: RetrainWaitStatus.Started }) return;
+        var keys = await db.RunTriggers.AsNoTracking().Where(t => t.TriggerKey.StartsWith(TriggerKey(wait))).Select(t => t.RunId).ToListAsync(cancellationToken);
+        if (keys.Count > settings.MaxFollowUps) return;
+        // Each retrain of the drift (the first and its follow-ups) must be over, and have succeeded, before the next.
+        var runs = await db.Runs.AsNoTracking().Where(r => keys.Contains(r.Id)).Select(r => r.Status).ToListAsync(cancellationToken);
+        if (runs.Count == 0 || runs.Any(s => s != RunStatus.Succeeded)) return;
+
+        // The base is what the first run left out (rows before the drift, and those before the change it found): not recomputed.
+        var rows = versions.FirstOrDefault(v => v.Version == newest)?.RowCount ?? 0;
+        if (!TrainingDataPolicy.Extends(versions, newest, wait.BaseVersion)) return;
+        var have = rows - wait.BaseRows;
+        if (have < Math.Ceiling(wait.HaveRows * settings.FollowUpGrowth)) return;
+
+        logger.LogInformation("{Model}: {Rows} labelled rows since drift {Report}, {Growth:F1}× the {Last} its last retrain had; following up",
+            modelName, have, wait.Id, (double)have / wait.HaveRows, wait.HaveRows);
+        wait.HaveRows = have;
+        await db.SaveChangesAsync(cancellationToken);
+        await queue.EnqueueRetrainAsync(modelName, TriggerNames.Drift, FormattableString.Invariant($"{TriggerKey(wait)}:{have}"), cancellationToken);
+    }
+
+    /// <summary>The drift's first retrain is "drift:{report}"; its follow-ups "drift:{report}:{rows}".</summary>
+    public static string TriggerKey(RetrainWait wait) => $"{TriggerNames.Drift}:{wait.Id}";
+
+    public static bool IsFirstDriftRetrain(string triggerKey) =>
+        triggerKey.StartsWith(TriggerNames.Drift + ":", StringComparison.Ordinal) && triggerKey.IndexOf(':', TriggerNames.Drift.Length + 1) < 0;
 
     private async Task CheckAsync(RetrainWait wait, List<DatasetVersionRecord> versions, int newest, CancellationToken cancellationToken)
     {
@@ -94,6 +139,6 @@ public sealed class RetrainScheduler(
 
         logger.LogInformation("{Model}: {Rows} labelled rows newer than drift {Report}; retraining", wait.ModelName, wait.HaveRows, wait.Id);
         // Queued, not run here: the runner executes it (one run per model; a retrain of a model still waiting joins that run).
-        await queue.EnqueueRetrainAsync(wait.ModelName, TriggerNames.Drift, $"{TriggerNames.Drift}:{wait.Id}", cancellationToken);
+        await queue.EnqueueRetrainAsync(wait.ModelName, TriggerNames.Drift, TriggerKey(wait), cancellationToken);
     }
 }
