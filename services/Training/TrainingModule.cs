@@ -32,7 +32,7 @@ public static class TrainingModule
         builder.Services.AddSingleton<RunSignal>();
         builder.Services.AddScoped<RunQueue>();
         builder.Services.AddHostedService<RunRunner>();
-        builder.Services.AddHttpClient(DatasetReconciler.HttpClientName);
+        builder.Services.AddHttpClient(DatasetReconciler.HttpClientName).AsPlatformServiceClient();
         builder.Services.AddHostedService<DatasetReconciler>();
         return builder;
     }
