@@ -77,9 +77,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
         var errorsBefore = await Servers.ErrorQueuesAsync();
         await platform.UploadAsync(model);
         await platform.ConvergedOnOneVersionAsync(model);
-        using var monitoring = platform.Client("monitoring");
-        await Eventually.HoldsAsync(async () => (await monitoring.GetAsync($"drift/{model}/reference")).IsSuccessStatusCode,
-            ChaosPlatform.Converge, $"Monitoring to hold the reference of {model} v1");
+        await platform.MonitoringHoldsReferenceAsync(model);
 
         var logged = new List<Guid>();
         await Servers.StopBrokerAsync();
@@ -89,7 +87,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
             var outageEnds = DateTime.UtcNow + Outage;
             while (DateTime.UtcNow < outageEnds)
             {
-                logged.AddRange(await PredictAsync(platform, model)); // served throughout
+                logged.AddRange(await platform.PredictAsync(model)); // served throughout
                 await Task.Delay(TimeSpan.FromMilliseconds(500));
             }
         }
@@ -98,36 +96,10 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
             await Servers.StartBrokerAsync();
         }
 
-        var converged = await Eventually.HoldsAsync(async () => (await LoggedAtMonitoringAsync(platform, model)).IsSupersetOf(logged),
+        var converged = await Eventually.HoldsAsync(async () => (await platform.LoggedAtMonitoringAsync(model)).IsSupersetOf(logged),
             ChaosPlatform.Converge, () => $"Monitoring to hold all {logged.Count} predictions logged during the outage");
         output.WriteLine($"{logged.Count} predictions logged during a {Outage.TotalSeconds:F0} s outage, all at Monitoring {converged.TotalSeconds:F1} s after the broker was back");
         await platform.AssertExactlyOnceAsync(model, errorsBefore);
-    }
-
-    private static async Task<Guid[]> PredictAsync(ChaosPlatform platform, string model)
-    {
-        var instance = new JsonObject();
-        foreach (var feature in new[] { "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6" }) instance[feature] = 0.01;
-        using var inference = platform.Client("inference");
-        using var response = await inference.PostAsJsonAsync($"models/{model}/predict", new JsonObject { ["instances"] = new JsonArray(instance, instance.DeepClone()) });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"predict answered {(int)response.StatusCode}: {body}");
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()).ToArray();
-    }
-
-    /// <summary>The predictions Monitoring has taken in for the model (its logged outputs, kept for feedback).</summary>
-    private static async Task<HashSet<Guid>> LoggedAtMonitoringAsync(ChaosPlatform platform, string model)
-    {
-        var connection = new NpgsqlConnectionStringBuilder(Servers.PostgresConnection) { Database = $"monitoringdb_{platform.Hosts.RunId}" };
-        await using var db = new NpgsqlConnection(connection.ConnectionString);
-        await db.OpenAsync();
-        await using var command = new NpgsqlCommand("""SELECT "PredictionId" FROM logged_outputs WHERE "ModelName" = @model""", db);
-        command.Parameters.AddWithValue("model", model);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new HashSet<Guid>();
-        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        return ids;
     }
 
     /// <summary>While the broker is unreachable a service is not ready: /health answers 503.</summary>

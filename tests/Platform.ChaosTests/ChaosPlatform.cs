@@ -108,6 +108,41 @@ public sealed class ChaosPlatform : IAsyncDisposable
         return metadata?["versions"]?.AsArray().Any(v => v?.GetValue<string>() == version.ToString(System.Globalization.CultureInfo.InvariantCulture)) == true;
     }
 
+    /// <summary>Two diabetes rows predicted by Inference (asserting a 2xx); returns their prediction ids.</summary>
+    public async Task<Guid[]> PredictAsync(string model)
+    {
+        var instance = new JsonObject();
+        foreach (var feature in new[] { "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6" }) instance[feature] = 0.01;
+        using var inference = Client("inference");
+        using var response = await inference.PostAsJsonAsync($"models/{model}/predict", new JsonObject { ["instances"] = new JsonArray(instance, instance.DeepClone()) });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"predict answered {(int)response.StatusCode}: {body}");
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()).ToArray();
+    }
+
+    /// <summary>The predictions Monitoring has taken in for the model (its logged outputs, kept for feedback).</summary>
+    public async Task<HashSet<Guid>> LoggedAtMonitoringAsync(string model)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(Servers.PostgresConnection) { Database = $"monitoringdb_{Hosts.RunId}" };
+        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT "PredictionId" FROM logged_outputs WHERE "ModelName" = @model""", db);
+        command.Parameters.AddWithValue("model", model);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new HashSet<Guid>();
+        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    /// <summary>Waits until Monitoring holds the reference of the model's production version (it ignores predictions before).</summary>
+    public Task<TimeSpan> MonitoringHoldsReferenceAsync(string model) => Eventually.HoldsAsync(async () =>
+    {
+        using var monitoring = Client("monitoring");
+        using var response = await monitoring.GetAsync($"drift/{model}/reference");
+        return response.IsSuccessStatusCode;
+    }, Converge, $"Monitoring to hold the reference of {model}");
+
     /// <summary>Waits until a run of the model is in the given stage (or later than queued, if null).</summary>
     public Task<TimeSpan> RunReachesAsync(string model, string stage)
     {

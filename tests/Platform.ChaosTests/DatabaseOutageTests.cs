@@ -4,23 +4,29 @@ using Xunit.Abstractions;
 
 namespace Platform.ChaosTests;
 
-/// <summary>PostgreSQL stopped for a while during training and uploads.</summary>
+/// <summary>PostgreSQL stopped for two minutes during predictions, a training and an upload.</summary>
 [Collection(ChaosCollection.Name)]
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+    // The outage: long enough that immediate retries (seconds) would have sent every consumed message to _error.
+    private static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task Database_outage_during_training_and_an_upload_answers_503_then_trains_each_version_once()
+    public async Task Database_down_two_minutes_during_predictions_training_and_an_upload_loses_no_prediction_and_trains_each_version_once()
     {
         await using var platform = await ChaosPlatform.StartAsync();
+        var served = platform.ModelName("db-served");
         var trained = platform.ModelName("db-training");
         var uploaded = platform.ModelName("db-upload");
         var errorsBefore = await Servers.ErrorQueuesAsync();
         using var ingestion = platform.Client("ingestion");
+        await platform.UploadAsync(served);
+        await platform.ConvergedOnOneVersionAsync(served);
+        await platform.MonitoringHoldsReferenceAsync(served);
         await platform.UploadAsync(trained);
 
         await platform.RunReachesAsync(trained, "training");
+        var logged = new List<Guid>();
         await Servers.StopDatabaseAsync();
         try
         {
@@ -34,7 +40,13 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                 Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             }
 
-            await Task.Delay(Outage);
+            // Inference serves from memory throughout; Monitoring cannot store what it consumes until the database is back.
+            var outageEnds = DateTime.UtcNow + Outage;
+            while (DateTime.UtcNow < outageEnds)
+            {
+                logged.AddRange(await platform.PredictAsync(served));
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
         }
         finally
         {
@@ -45,7 +57,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         await platform.UploadAsync(uploaded);
         var first = await platform.ConvergedOnOneVersionAsync(trained);
         var second = await platform.ConvergedOnOneVersionAsync(uploaded);
-        output.WriteLine($"converged {first.TotalSeconds:F1} s (run under way) and {(first + second).TotalSeconds:F1} s (upload retried) after the database was back");
+        var predictions = await Eventually.HoldsAsync(async () => (await platform.LoggedAtMonitoringAsync(served)).IsSupersetOf(logged),
+            ChaosPlatform.Converge, () => $"Monitoring to hold all {logged.Count} predictions made during the outage");
+        output.WriteLine($"{logged.Count} predictions during a {Outage.TotalSeconds:F0} s outage; converged {first.TotalSeconds:F1} s (run under way), "
+            + $"{(first + second).TotalSeconds:F1} s (upload retried) and {(first + second + predictions).TotalSeconds:F1} s (every prediction at Monitoring) after the database was back");
+        await platform.AssertExactlyOnceAsync(served, errorsBefore);
         await platform.AssertExactlyOnceAsync(trained, errorsBefore);
         await platform.AssertExactlyOnceAsync(uploaded, errorsBefore);
     }
