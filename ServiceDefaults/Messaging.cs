@@ -43,19 +43,22 @@ public static class Messaging
             var quorumReplicas = builder.Configuration.GetValue<int?>("Messaging:QuorumReplicationFactor");
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                // Two layers. Outer: an outage of a dependency (database, broker, another service) is waited out with
-                // long, growing intervals, so that several minutes of it send nothing to _error. RabbitMQ's
-                // delayed-exchange plugin (what MassTransit's delayed redelivery needs without Quartz or Hangfire) is
-                // not in Debian's broker, so the wait happens in the consumer, holding the message unacknowledged: a
-                // broker restart meanwhile simply redelivers it. Inner: any fault gets a few quick retries (a lock
-                // timeout, a race); what still fails and is not an outage lands in the endpoint's _error queue, where
-                // an operator sees it and moves it back (`platform replay`).
+                // Two layers. An outage of a dependency (database, broker, another service) is waited out, so that
+                // several minutes of it send nothing to _error; any other fault gets a few quick retries (a lock
+                // timeout, a race), and what still fails lands in the endpoint's _error queue, where an operator sees it
+                // and moves it back (`platform replay`). The outage layer must be the inner one: MassTransit's retry
+                // filter gives up at once, without retrying, when an inner retry filter has already given up (it finds
+                // that filter's retry context on the message), so quick retries nested inside would end every outage
+                // after their few seconds. RabbitMQ's delayed-exchange plugin (what delayed redelivery needs without
+                // Quartz or Hangfire) is not in Debian's broker, so the wait happens in the consumer, holding the message
+                // unacknowledged: a broker restart meanwhile simply redelivers it. The interval is capped short so that
+                // a consumer resumes within a few seconds of the dependency coming back.
+                endpoint.UseMessageRetry(r => r.Intervals(retry.QuickIntervalsOrDefault));
                 endpoint.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(TransientFaults.IsTransient);
-                    r.Exponential(retry.OutageLimit, retry.OutageMinInterval, retry.OutageMaxInterval, retry.OutageIntervalDelta);
+                    r.Intervals(retry.OutageIntervals());
                 });
-                endpoint.UseMessageRetry(r => r.Intervals(retry.QuickIntervalsOrDefault));
                 // Test runs start from empty queues, so messages left by an earlier, aborted run cannot leak in.
                 if (purgeOnStartup && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PurgeOnStartup = true;
                 if (quorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator quorum
@@ -82,19 +85,40 @@ public static class Messaging
 }
 
 /// <summary>
-/// Retries of consumed messages (<c>Messaging:Retry</c>). The defaults wait out about nine minutes of outage (1, 3, 7,
-/// 15 s, then every 30 s), below RabbitMQ's 30-minute consumer timeout for an unacknowledged message.
+/// Retries of consumed messages (<c>Messaging:Retry</c>). The defaults wait out ten minutes of outage (1, 2, 4 s, then
+/// every 5 s), below RabbitMQ's 30-minute consumer timeout for an unacknowledged message; a consumer waiting out an
+/// outage tries again at most <see cref="OutageMaxInterval"/> after the dependency is back.
 /// </summary>
 public sealed class MessagingRetryOptions
 {
-    public int OutageLimit { get; set; } = 20;
-    public TimeSpan OutageMinInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan OutageMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
-    public TimeSpan OutageIntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long an outage is waited out before the message lands in _error.</summary>
+    public TimeSpan OutageWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Quick retries of any fault before it counts as an outage or lands in _error (default 0.2, 1, 3 s).</summary>
+    /// <summary>The first wait of an outage; each next one doubles, up to <see cref="OutageMaxInterval"/>.</summary>
+    public TimeSpan OutageMinInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries during an outage: short, since it delays the recovery by as much.</summary>
+    public TimeSpan OutageMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Quick retries of a fault that is not an outage, before it lands in _error (default 0.2, 1, 3 s).</summary>
     public TimeSpan[]? QuickIntervals { get; set; }
 
     internal TimeSpan[] QuickIntervalsOrDefault =>
         QuickIntervals is { Length: > 0 } ? QuickIntervals : [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
+    /// <summary>The waits between the tries of a message during an outage: doubling from the first, capped, until the window is covered.</summary>
+    public TimeSpan[] OutageIntervals()
+    {
+        if (OutageMinInterval <= TimeSpan.Zero || OutageMaxInterval < OutageMinInterval)
+            throw new InvalidOperationException("Messaging:Retry needs 0 < OutageMinInterval <= OutageMaxInterval.");
+        var intervals = new List<TimeSpan>();
+        var total = TimeSpan.Zero;
+        for (var next = OutageMinInterval; total < OutageWindow; next = TimeSpan.FromTicks(Math.Min(next.Ticks * 2, OutageMaxInterval.Ticks)))
+        {
+            intervals.Add(next);
+            total += next;
+        }
+
+        return [.. intervals];
+    }
 }
