@@ -27,15 +27,13 @@ public sealed class DriftMonitor(
         var reference = await ReferenceOfAsync(batch, cancellationToken);
         if (reference is null) return;
 
-        if (batch.Predictions.Count == 0) return;
-        // Outputs outlive windows (they wait for feedback), so they tell whether this batch was seen before.
-        var firstId = batch.Predictions[0].PredictionId;
-        if (await db.Outputs.AnyAsync(o => o.PredictionId == firstId, cancellationToken)) return;
+        var predictions = await UnseenAsync(batch.Predictions, cancellationToken);
+        if (predictions.Count == 0) return;
 
         // Thousands of rows a second arrive here in the embedded default: the rows are added without change detection
         // (they are new, nothing to detect) and forgotten once saved, so the context never tracks more than one batch.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var prediction in batch.Predictions)
+        foreach (var prediction in predictions)
         {
             db.WindowRows.Add(new WindowRow
             {
@@ -67,6 +65,22 @@ public sealed class DriftMonitor(
         // Feedback may have arrived before this batch: its predictions can complete a quality window now.
         await quality.CheckAsync(reference, cancellationToken);
         await submitter.SubmitDueAsync(reference, cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch's rows Monitoring has not taken in yet, found with one query per batch. Outputs outlive windows (they
+    /// wait for feedback), so they tell which rows were seen. Per row, not per batch: Inference re-sends the rows of a
+    /// batch the broker took but reported as failed merged with newer ones, and a redelivery repeats a whole batch.
+    /// </summary>
+    private async Task<IReadOnlyList<LoggedPrediction>> UnseenAsync(IReadOnlyList<LoggedPrediction> predictions, CancellationToken cancellationToken)
+    {
+        if (predictions.Count == 0) return predictions;
+        var ids = predictions.Select(p => p.PredictionId).ToArray();
+        var seen = await db.Outputs.AsNoTracking().Where(o => ids.Contains(o.PredictionId)).Select(o => o.PredictionId).ToListAsync(cancellationToken);
+        // A row repeated within the batch itself is taken once too.
+        var known = seen.ToHashSet();
+        var unseen = predictions.Where(p => known.Add(p.PredictionId)).ToList();
+        return unseen.Count == predictions.Count ? predictions : unseen;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Platform.Contracts;
+
 namespace Platform.Monitoring.Tests;
 
 public sealed class WindowTests
@@ -62,6 +64,35 @@ public sealed class WindowTests
         await harness.SendAsync(batch);
         Assert.Single(await harness.ReportsAsync());
         Assert.Equal(0, await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.WindowRows)));
+    }
+
+    [Fact]
+    public async Task A_batch_resent_merged_with_newer_rows_takes_in_each_row_exactly_once()
+    {
+        await using var harness = new MonitoringHarness(Options());
+        await harness.PromoteAsync(1);
+        LoggedPrediction Row() => new(Guid.NewGuid(), harness.Clock.GetUtcNow(), [0.1, 0.2, 0.3], [], "1", null);
+        PredictionsLogged Batch(List<LoggedPrediction> rows) => new(Guid.NewGuid(), MonitoringHarness.Model, 1, "r", ["x1", "x2", "x3"], [], rows, 0,
+            harness.Clock.GetUtcNow(), harness.Clock.GetUtcNow());
+        var held = Enumerable.Range(0, 30).Select(_ => Row()).ToList();
+        var newer = Enumerable.Range(0, 20).Select(_ => Row()).ToList();
+
+        // The broker took the first batch but reported a failure: Inference re-sends its rows first, then newer ones,
+        // and one of the newer rows twice (a re-send inside the re-send).
+        await harness.SendAsync(Batch(held));
+        await harness.SendAsync(Batch([.. held, .. newer, newer[0]]));
+        // A third batch repeats some newer rows beside a new one; then the merged batch is redelivered.
+        var last = Row();
+        await harness.SendAsync(Batch([.. newer.Skip(15), last]));
+        await harness.SendAsync(Batch([.. held, .. newer, newer[0]]));
+
+        var outputs = await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            System.Linq.Queryable.Select(db.Outputs, o => o.PredictionId)));
+        var windowRows = await harness.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            System.Linq.Queryable.Select(db.WindowRows, r => r.PredictionId)));
+        var expected = held.Concat(newer).Append(last).Select(p => p.PredictionId).Order().ToList();
+        Assert.Equal(expected, outputs.Order());
+        Assert.Equal(outputs.Order(), windowRows.Order());
     }
 
     [Fact]
