@@ -20,6 +20,12 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
     /// <summary>Rows dropped (by the log or by the retry bound) not yet reported in a published batch.</summary>
     private long _unreported;
 
+    /// <summary>
+    /// Held rows already found serialisable when the broker first refused them: a retry checks only the rows added since,
+    /// so a long outage does not serialise every held row once per retry.
+    /// </summary>
+    private HashSet<LoggedPrediction> _serialisable = new(ReferenceEqualityComparer.Instance);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -104,7 +110,7 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
                 {
                     await PublishGroupAsync(first, rows, _unreported, replica, cancellationToken);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && RemoveUnserialisable(rows) is > 0 and var bad)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && RemoveUnserialisable(rows, _serialisable) is > 0 and var bad)
                 {
                     FailedRows.Add(bad, new KeyValuePair<string, object?>("reason", "unserialisable"));
                     logger.LogError(ex, "Dropped {Bad} logged predictions of {Model} v{Version} that cannot be serialised; publishing the other {Count}",
@@ -124,6 +130,8 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
             }
         }
 
+        // Every refused row went through the check above (a refusal always does), so the held rows are known good.
+        _serialisable = new HashSet<LoggedPrediction>(refused.Select(r => r.Prediction), ReferenceEqualityComparer.Instance);
         return refused;
     }
 
@@ -136,9 +144,10 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
             first.NumericFeatures, first.CategoricalFeatures, rows.ToArray(), dropped, rows.Min(r => r.At), rows.Max(r => r.At)), cancellationToken);
     }
 
-    /// <summary>Removes the rows the bus's serializer refuses; returns how many.</summary>
-    internal static int RemoveUnserialisable(List<LoggedPrediction> rows) => rows.RemoveAll(row =>
+    /// <summary>Removes the rows the bus's serializer refuses, checking only those not in <paramref name="known"/>; returns how many.</summary>
+    internal static int RemoveUnserialisable(List<LoggedPrediction> rows, IReadOnlySet<LoggedPrediction>? known = null) => rows.RemoveAll(row =>
     {
+        if (known?.Contains(row) == true) return false;
         try
         {
             JsonSerializer.Serialize(row, SystemTextJsonMessageSerializer.Options);
