@@ -31,8 +31,6 @@ public sealed class TrainingJob(
     IOptions<TrainingOptions> options,
     ILogger<TrainingJob> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Executes a run the runner claimed (<see cref="Runs.RunRunner"/>): it is `running` and owned by this process.</summary>
     public async Task RunAsync(Guid runId, CancellationToken cancellationToken)
     {
@@ -69,7 +67,7 @@ public sealed class TrainingJob(
             var champion = await champions.EvaluateAsync(run.ModelName, result, cancellationToken);
 
             Complete(run, result, champion);
-            await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Json), cancellationToken);
+            await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Platform.ServiceDefaults.JsonColumns.Json), cancellationToken);
             db.AddOutboxMessage(ToEvent(run, request, result, champion));
             await db.SaveChangesAsync(cancellationToken);
             TrainingMetrics.Finished(run);
@@ -104,11 +102,17 @@ public sealed class TrainingJob(
         run.Stage = "done";
         run.Owner = null;
         run.Trainer = result.Trainer;
-        run.ParametersJson = JsonSerializer.Serialize(result.Parameters, Json);
-        run.MetricsJson = JsonSerializer.Serialize(result.HoldoutMetrics, Json);
-        run.CrossValidationJson = JsonSerializer.Serialize(result.CrossValidation, Json);
-        run.ConfusionMatrix = result.ConfusionMatrix;
-        run.HoldoutPredictions = result.HoldoutPredictions.Count > 0 ? result.HoldoutPredictions : null;
+        run.Parameters = new Dictionary<string, string>(result.Parameters);
+        run.Metrics = new Dictionary<string, double>(result.HoldoutMetrics);
+        run.CrossValidation = result.CrossValidation;
+        run.Evaluation = new RunEvaluation
+        {
+            RunId = run.Id,
+            ConfusionMatrix = result.ConfusionMatrix,
+            HoldoutPredictions = result.HoldoutPredictions.Count > 0 ? result.HoldoutPredictions : null,
+            FeatureWeightKind = result.FeatureWeights.Count > 0 ? result.FeatureWeightKind : null,
+            FeatureWeights = result.FeatureWeights.Count > 0 ? result.FeatureWeights : null,
+        };
         run.PrimaryMetric = result.PrimaryMetric;
         run.ChampionVersion = champion.Version;
         run.ChampionMetric = champion.Metric;

@@ -20,7 +20,8 @@ public sealed record RunResponse(
     string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds,
     DateTimeOffset QueuedAt, int Attempts, int Requests, string? Interruption, DataSelection? Data = null,
-    ConfusionMatrix? ConfusionMatrix = null, IReadOnlyList<HoldoutPrediction>? HoldoutPredictions = null);
+    ConfusionMatrix? ConfusionMatrix = null, IReadOnlyList<HoldoutPrediction>? HoldoutPredictions = null,
+    string? FeatureWeightKind = null, IReadOnlyList<FeatureWeight>? FeatureWeights = null);
 
 public sealed record RetrainAccepted(string Model, string Reason);
 
@@ -29,10 +30,11 @@ public static class RunsApiShapes
     public static RunResponse ToResponse(TrainingRun r, TrainingProgress? progress) => new(
         r.Id, r.ModelName, r.Status.ToString().ToLowerInvariant(), r.Stage, progress, r.Trigger,
         r.DatasetName, r.DatasetVersion, r.DatasetSha256, r.Task, r.Target, r.Trainer, r.Seed,
-        Parse(r.ParametersJson), Parse(r.MetricsJson), Parse(r.CrossValidationJson), r.PrimaryMetric,
+        Element(r.Parameters), Element(r.Metrics), Element(r.CrossValidation), r.PrimaryMetric,
         r.ChampionVersion, r.ChampionMetric, r.TrainRows, r.HoldoutRows,
         r.ArtifactSha256, r.ArtifactSizeBytes, r.Error, r.TraceId, r.StartedAt, r.FinishedAt, r.DurationSeconds,
-        r.QueuedAt, r.Attempts, r.Requests, r.Interruption, r.Data, r.ConfusionMatrix, r.HoldoutPredictions);
+        r.QueuedAt, r.Attempts, r.Requests, r.Interruption, r.Data,
+        r.Evaluation?.ConfusionMatrix, r.Evaluation?.HoldoutPredictions, r.Evaluation?.FeatureWeightKind, r.Evaluation?.FeatureWeights);
 
     /// <summary>A drift retrain that waits for labelled rows, listed with the runs as status "awaiting-data".</summary>
     public static RunResponse ToResponse(RetrainWait w) => new(
@@ -41,7 +43,9 @@ public static class RunsApiShapes
         null, 0, null, null, w.CreatedAt, null, 0,
         w.CreatedAt, 0, 0, null);
 
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    // The read model keeps these as JSON (what the console and the CLI read); the run stores them typed.
+    private static JsonElement? Element<T>(T? value) where T : class =>
+        value is null ? null : JsonSerializer.SerializeToElement(value, Platform.ServiceDefaults.JsonColumns.Json);
 }
 
 public static class RunsApi
@@ -50,9 +54,9 @@ public static class RunsApi
     {
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync).WithName("ListRuns")
-            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"; the confusion matrix and holdout predictions are on GET /runs/{id} only")
+            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"; the confusion matrix, holdout predictions and feature weights are on GET /runs/{id} only")
             .RequireApiKeyRole(ApiKeys.Reader);
-        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, live progress while running, attempts and the last interruption")
+        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, confusion matrix or residual sample, the model's coefficients or feature importances, live progress while running, attempts and the last interruption")
             .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
             .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json")
@@ -69,19 +73,20 @@ public static class RunsApi
     {
         var query = db.Runs.AsNoTracking();
         if (!string.IsNullOrEmpty(model)) query = query.Where(r => r.ModelName == model);
+        // Without the run's Evaluation (same row, table splitting): its columns are not even read.
         var runs = await query.ToListAsync(cancellationToken);
         var waits = await db.RetrainWaits.AsNoTracking()
             .Where(w => w.Status == RetrainWaitStatus.Awaiting && (string.IsNullOrEmpty(model) || w.ModelName == model)).ToListAsync(cancellationToken);
-        // The evaluation charts' data (up to 500 points a run) stays on GET /runs/{id}: a list of hundreds of runs
-        // would otherwise carry hundreds of thousands of points nobody draws.
-        return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id)) with { ConfusionMatrix = null, HoldoutPredictions = null })
+        // The evaluation charts' data (up to 500 points a run) and the weights stay on GET /runs/{id}: a list of
+        // hundreds of runs would otherwise read and carry hundreds of thousands of points nobody draws.
+        return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id)))
             .Concat(waits.Select(RunsApiShapes.ToResponse))
             .OrderByDescending(r => r.QueuedAt.UtcTicks).ToList());
     }
 
     private static async Task<Results<Ok<RunResponse>, NotFound>> GetAsync(Guid id, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)
     {
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var run = await db.Runs.AsNoTracking().Include(r => r.Evaluation).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         return run is null ? TypedResults.NotFound() : TypedResults.Ok(RunsApiShapes.ToResponse(run, progress.Get(id)));
     }
 

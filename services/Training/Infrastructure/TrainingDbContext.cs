@@ -29,8 +29,21 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.HasIndex(r => r.Status);
             entity.Property(r => r.Owner).HasMaxLength(200);
             entity.Property(r => r.Data).HasJsonConversion();
-            entity.Property(r => r.ConfusionMatrix).HasJsonConversion();
-            entity.Property(r => r.HoldoutPredictions).HasJsonConversion();
+            entity.Property(r => r.Parameters).HasJsonConversion();
+            entity.Property(r => r.Metrics).HasJsonConversion();
+            entity.Property(r => r.CrossValidation).HasJsonConversion();
+            entity.HasOne(r => r.Evaluation).WithOne().HasForeignKey<RunEvaluation>(e => e.RunId);
+        });
+        modelBuilder.Entity<RunEvaluation>(entity =>
+        {
+            // The same table as the run (table splitting): the list of runs leaves these columns unread.
+            entity.ToTable("runs");
+            entity.HasKey(e => e.RunId);
+            entity.Property(e => e.RunId).HasColumnName("Id");
+            entity.Property(e => e.ConfusionMatrix).HasJsonConversion();
+            entity.Property(e => e.HoldoutPredictions).HasJsonConversion();
+            entity.Property(e => e.FeatureWeightKind).HasMaxLength(32);
+            entity.Property(e => e.FeatureWeights).HasJsonConversion();
         });
         modelBuilder.Entity<RunTrigger>(entity =>
         {

@@ -38,13 +38,15 @@ public sealed class TrainingRun
     public string? Target { get; set; }
     public string? Trainer { get; set; }
     public int Seed { get; set; }
-    public string? ParametersJson { get; set; }
-    public string? MetricsJson { get; set; }
-    public string? CrossValidationJson { get; set; }
-    /// <summary>Classifiers: the holdout confusion matrix.</summary>
-    public Platform.Ml.Models.ConfusionMatrix? ConfusionMatrix { get; set; }
-    /// <summary>Regression: a bounded, evenly spaced sample of holdout (actual, predicted) pairs.</summary>
-    public IReadOnlyList<Platform.Ml.Models.HoldoutPrediction>? HoldoutPredictions { get; set; }
+    /// <summary>The selected hyper-parameters.</summary>
+    public IReadOnlyDictionary<string, string>? Parameters { get; set; }
+    /// <summary>The exported model's metrics on the holdout.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; set; }
+    /// <summary>Every candidate that finished its cross-validation, best first.</summary>
+    public IReadOnlyList<Platform.Ml.Models.CandidateResult>? CrossValidation { get; set; }
+
+    /// <summary>The bulky evaluation details, in the same row but loaded only when asked for (GET /runs/{id}).</summary>
+    public RunEvaluation? Evaluation { get; set; }
     public string? PrimaryMetric { get; set; }
     public int? ChampionVersion { get; set; }
     public double? ChampionMetric { get; set; }
@@ -85,4 +87,26 @@ public sealed class TrainingRun
 
     /// <summary>Exactly which rows of which dataset versions trained the run and which were held out for the gate.</summary>
     public DataPolicy.DataSelection? Data { get; set; }
+}
+
+/// <summary>
+/// What a run's page draws and a list of runs never needs: the confusion matrix, the residual sample (up to 500
+/// points) and the model's weights. It shares the run's row (table splitting), so a query that does not include it
+/// does not read these columns.
+/// </summary>
+public sealed class RunEvaluation
+{
+    public Guid RunId { get; set; }
+
+    /// <summary>Classifiers: the holdout confusion matrix.</summary>
+    public Platform.Ml.Models.ConfusionMatrix? ConfusionMatrix { get; set; }
+
+    /// <summary>Regression: a bounded, evenly spaced sample of holdout (actual, predicted) pairs.</summary>
+    public IReadOnlyList<Platform.Ml.Models.HoldoutPrediction>? HoldoutPredictions { get; set; }
+
+    /// <summary>"coefficient" (linear models) or "split_share" (trees): what <see cref="FeatureWeights"/> holds.</summary>
+    public string? FeatureWeightKind { get; set; }
+
+    /// <summary>The selected model's coefficients or split shares, largest magnitude first.</summary>
+    public IReadOnlyList<Platform.Ml.Models.FeatureWeight>? FeatureWeights { get; set; }
 }

@@ -198,6 +198,30 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.ToTable("datasets", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Training.Model.RunEvaluation", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("Id");
+
+                    b.Property<string>("ConfusionMatrix")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FeatureWeightKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("FeatureWeights")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HoldoutPredictions")
+                        .HasColumnType("text");
+
+                    b.HasKey("RunId");
+
+                    b.ToTable("runs", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Training.Model.RunTrigger", b =>
                 {
                     b.Property<string>("TriggerKey")
@@ -236,10 +260,7 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<int?>("ChampionVersion")
                         .HasColumnType("integer");
 
-                    b.Property<string>("ConfusionMatrix")
-                        .HasColumnType("text");
-
-                    b.Property<string>("CrossValidationJson")
+                    b.Property<string>("CrossValidation")
                         .HasColumnType("text");
 
                     b.Property<string>("Data")
@@ -274,16 +295,13 @@ namespace Platform.Training.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("HoldoutPredictions")
-                        .HasColumnType("text");
-
                     b.Property<int>("HoldoutRows")
                         .HasColumnType("integer");
 
                     b.Property<string>("Interruption")
                         .HasColumnType("text");
 
-                    b.Property<string>("MetricsJson")
+                    b.Property<string>("Metrics")
                         .HasColumnType("text");
 
                     b.Property<string>("ModelName")
@@ -295,7 +313,7 @@ namespace Platform.Training.Infrastructure.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<string>("ParametersJson")
+                    b.Property<string>("Parameters")
                         .HasColumnType("text");
 
                     b.Property<string>("PrimaryMetric")
@@ -362,6 +380,20 @@ namespace Platform.Training.Infrastructure.Migrations
                         .IsUnique();
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Training.Model.RunEvaluation", b =>
+                {
+                    b.HasOne("Platform.Training.Model.TrainingRun", null)
+                        .WithOne("Evaluation")
+                        .HasForeignKey("Platform.Training.Model.RunEvaluation", "RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Platform.Training.Model.TrainingRun", b =>
+                {
+                    b.Navigation("Evaluation");
                 });
 #pragma warning restore 612, 618
         }
