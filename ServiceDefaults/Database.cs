@@ -61,6 +61,7 @@ internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, D
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            await SqliteSchemaCheck.ThrowIfOutdatedAsync(db, path, cancellationToken);
         }
         else
         {
@@ -71,4 +72,56 @@ internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, D
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The embedded default's SQLite files are created from the model and never migrated (the migrations are
+/// PostgreSQL's): a data folder written by an older build lacks the newer tables and columns, which would surface later
+/// as an obscure "no such column" in the middle of a request. At start-up this names what is missing and the fix.
+/// </summary>
+internal static class SqliteSchemaCheck
+{
+    public static async Task ThrowIfOutdatedAsync(DbContext db, string path, CancellationToken cancellationToken)
+    {
+        var expected = db.Model.GetEntityTypes()
+            .Select(e => (Entity: e, Table: e.GetTableName()))
+            .Where(e => e.Table is not null)
+            .SelectMany(e => e.Entity.GetProperties()
+                .Select(p => p.GetColumnName(Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(e.Table!, e.Entity.GetSchema())))
+                .Where(c => c is not null)
+                .Select(c => (Table: e.Table!, Column: c!)))
+            .Distinct()
+            .GroupBy(c => c.Table, c => c.Column);
+
+        var missing = new List<string>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            foreach (var table in expected)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT name FROM pragma_table_info($table)";
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "$table";
+                parameter.Value = table.Key;
+                command.Parameters.Add(parameter);
+                var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                    while (await reader.ReadAsync(cancellationToken)) present.Add(reader.GetString(0));
+                if (present.Count == 0) missing.Add($"table {table.Key}");
+                else missing.AddRange(table.Where(c => !present.Contains(c)).Select(c => $"{table.Key}.{c}"));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        if (missing.Count > 0)
+            throw new InvalidOperationException(
+                $"The SQLite database {Path.GetFullPath(path)} was created by an older build of the platform: it lacks {string.Join(", ", missing)}. " +
+                "The embedded default does not migrate its local files. Move the data folder aside to start fresh (e.g. `mv .platform .platform.old`: " +
+                "datasets, runs and models in it are then no longer used), or run the distributed setup on PostgreSQL, whose databases are migrated.");
+    }
 }
