@@ -57,6 +57,9 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await page.GotoAsync($"console/models/{Model}");
         await UntilTextAsync(page, "#production-version", "production v1", TimeSpan.FromMinutes(2), reload: true);
         Assert.Contains($"{Model} v1", await page.InnerTextAsync("#lineage"), StringComparison.Ordinal);
+        // The model trained on that schema takes sex as a category (its two values), not as the number its values look like.
+        var registered = await producer.GetStringAsync($"models/{Model}");
+        Assert.Contains("{\"name\":\"sex\",\"kind\":\"categorical\",\"categories\":[", registered, StringComparison.Ordinal);
         await ConsolePlatform.ShotAsync(page, "05-model-v1");
 
         // A second version (more rows, as a producer script would send them) gives a second run to compare.
@@ -264,8 +267,10 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         var instances = lines.Skip(1).Select(line =>
         {
             var values = line.Split(',');
-            return "{" + string.Join(',', header[..^1].Select((name, i) =>
-                $"\"{name}\":{(double.Parse(values[i], CultureInfo.InvariantCulture) + 0.4).ToString(CultureInfo.InvariantCulture)}")) + "}";
+            // sex is a category (set on the non-expert page): sent as its text, unshifted; every other feature shifts.
+            return "{" + string.Join(',', header[..^1].Select((name, i) => name == "sex"
+                ? $"\"{name}\":\"{values[i]}\""
+                : $"\"{name}\":{(double.Parse(values[i], CultureInfo.InvariantCulture) + 0.4).ToString(CultureInfo.InvariantCulture)}")) + "}";
         });
         using var response = await client.PostAsync($"models/{Model}/predict",
             new StringContent("{\"instances\":[" + string.Join(',', instances) + "]}", Encoding.UTF8, "application/json"));

@@ -102,7 +102,12 @@ public sealed class TrainingHost : IAsyncDisposable
         {
             var uri = request.RequestUri!;
             var path = uri.AbsolutePath;
-            if (uri.Host == "ingestion" && int.TryParse(path.Split('/')[^2], out var version))
+            if (uri.Host == "ingestion" && !path.EndsWith("/content", StringComparison.Ordinal))
+            {
+                // The version's description: this dataset declares no kinds, so every column's is inferred.
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"columns":[]}""", Encoding.UTF8, "application/json") };
+            }
+            else if (uri.Host == "ingestion" && int.TryParse(path.Split('/')[^2], out var version))
             {
                 lock (host._versions)
                     if (host._versions.TryGetValue(version, out var bytes)) return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };

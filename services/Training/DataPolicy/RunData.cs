@@ -25,9 +25,12 @@ public sealed class RunData(IHttpClientFactory http, TrainingDbContext db, Champ
     /// <returns>The rows to train on.</returns>
     public async Task<Table> LoadAsync(TrainingRun run, DatasetPointer dataset, CancellationToken cancellationToken)
     {
-        var bytes = await http.CreateClient(nameof(RunData)).GetVerifiedBytesAsync(new Uri(dataset.ContentUri), dataset.Sha256, cancellationToken);
+        var client = http.CreateClient(nameof(RunData));
+        var contentUri = new Uri(dataset.ContentUri);
+        var bytes = await client.GetVerifiedBytesAsync(contentUri, dataset.Sha256, cancellationToken);
+        var read = await ReadOptionsAsync(client, contentUri, cancellationToken);
         Table table;
-        using (var stream = new MemoryStream(bytes, writable: false)) table = CsvTableReader.Read(stream);
+        using (var stream = new MemoryStream(bytes, writable: false)) table = CsvTableReader.Read(stream, leaveOpen: false, read);
 
         var versions = await db.DatasetVersions.AsNoTracking().Where(v => v.DatasetName == dataset.DatasetName).ToListAsync(cancellationToken);
         long? sinceDrift = null;
@@ -105,6 +108,26 @@ public sealed class RunData(IHttpClientFactory http, TrainingDbContext db, Champ
         // Tracked: the run records how many rows it had (and where the change it found began) on the wait, for follow-ups.
         return await db.RetrainWaits.FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
     }
+
+    /// <summary>
+    /// The kinds the dataset's schema declares: a column the uploader set categorical (integer-coded categories, e.g.
+    /// with <c>kinds=</c>) must reach the model as one, not be inferred numeric again from its values. The schema is
+    /// read from the version's description, next to its content.
+    /// </summary>
+    private static async Task<CsvReadOptions> ReadOptionsAsync(HttpClient client, Uri contentUri, CancellationToken cancellationToken)
+    {
+        const string content = "/content";
+        var path = contentUri.AbsolutePath;
+        if (!path.EndsWith(content, StringComparison.Ordinal)) return CsvReadOptions.Default;
+        var described = new UriBuilder(contentUri) { Path = path[..^content.Length] }.Uri;
+        var version = await client.GetFromJsonAsync<VersionSchema>(described, cancellationToken)
+            ?? throw new InvalidOperationException($"Ingestion described no schema at {described}.");
+        var categorical = version.Columns.Where(c => c.Kind == "categorical").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return categorical.Count == 0 ? CsvReadOptions.Default : new CsvReadOptions { CategoricalColumns = categorical };
+    }
+
+    /// <summary>The part of Ingestion's version description a run reads.</summary>
+    private sealed record VersionSchema(IReadOnlyList<ColumnInfo> Columns);
 
     private static int[] Rows(int from, int to) => Enumerable.Range(from, to - from).ToArray();
 }
