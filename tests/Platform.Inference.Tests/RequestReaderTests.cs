@@ -27,6 +27,35 @@ public sealed class RequestReaderTests : IDisposable
         Assert.True(Read("""{"instances":[{"petal_width":0.2,"petal_length":1.4,"sepal_width":3.5,"sepal_length":5.1}]}""").Ok);
     }
 
+    [Fact]
+    public void A_valid_body_fills_the_same_values_whether_its_braces_count_its_instances_or_not()
+    {
+        const string instances = """[{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2},{"petal_width":2.3,"sepal_length":6.7,"petal_length":5.2,"sepal_width":3.0}]""";
+        // The first body is read in one pass; in the second, the extra object makes the brace count wrong, so the two passes read it.
+        double[,] Values(string json)
+        {
+            using var batch = InstanceReader.Read(Encoding.UTF8.GetBytes(json), _iris, 1000, UnknownFieldPolicy.Reject, new Rejections());
+            Assert.NotNull(batch);
+            Assert.Equal(2, batch.Rows);
+            var values = new double[2, 4];
+            for (var row = 0; row < 2; row++)
+                for (var f = 0; f < 4; f++) values[row, f] = batch.Number(f, row);
+            return values;
+        }
+
+        var onePass = Values($$"""{"instances":{{instances}}}""");
+        Assert.Equal(onePass, Values($$"""{"parameters":{"note":[1]},"instances":{{instances}}}"""));
+        Assert.Equal(6.7, onePass[1, _iris.Signature.Inputs.ToList().FindIndex(i => i.Name == "sepal_length")]);
+    }
+
+    [Fact]
+    public void A_problem_after_valid_rows_is_reported_with_every_other_problem()
+    {
+        var (ok, errors, _) = Read($$"""{"instances":[{{TrainedModels.IrisInstance}},{"sepal_length":"x","sepal_width":3.5,"petal_length":1.4},{{TrainedModels.IrisInstance}},{"colour":1,"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}]}""");
+        Assert.False(ok);
+        Assert.Equal(["instances[1].petal_width", "instances[1].sepal_length", "instances[3].colour"], errors.Keys.Order().ToArray());
+    }
+
     [Theory]
     [InlineData("""{"instances":[{"sepal_length":5.1,"sepal_wi""", "body")]
     [InlineData("""{"instances":[{"sepal_length":5.1}]""", "body")]

@@ -23,6 +23,9 @@ public class InferencePathBenchmarks
 {
     private ServedModel _model = null!;
     private PredictionLog _log = null!;
+    private PredictionLog _keptLog = null!;
+    private ScoringBatch _filled = null!;
+    private byte[] _twoPassBody = null!;
     private byte[] _one = null!;
     private byte[] _hundred = null!;
     private Table _oneRow = null!;
@@ -40,6 +43,8 @@ public class InferencePathBenchmarks
         _model = new ServedModel("iris", 1, DateTimeOffset.UtcNow, OnnxScorer.Load(trained.OnnxModel));
         // A one-row buffer: the benchmark measures the request path, so logged rows are sampled away and counted.
         _log = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1 }));
+        // A roomy buffer, drained after every call: every row is logged, as on a gateway whose publisher keeps up.
+        _keptLog = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1_000_000 }));
 
         var features = iris.WithoutColumn("species");
         string Instance(int row) => "{" + string.Join(",", features.Columns.Select(c =>
@@ -48,15 +53,55 @@ public class InferencePathBenchmarks
         _hundred = Encoding.UTF8.GetBytes($"{{\"instances\":[{string.Join(",", Enumerable.Range(0, 100).Select(Instance))}]}}");
         _hundredRows = features.SelectRows(Enumerable.Range(0, 100).ToArray());
         _oneRow = features.SelectRows([0]);
+        // The same instances after an extra object: the one-pass read finds one brace too many and the two passes read it.
+        _twoPassBody = [.. "{\"parameters\":{},"u8, .. Body.AsSpan(1)];
+        // Scoring reads the batch's inputs and overwrites its outputs: one filled batch serves the per-stage benchmarks.
+        _filled = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, new Rejections()) ?? throw new InvalidOperationException("rejected");
+        _filled.Score();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _model.Retire();
+    public void Cleanup()
+    {
+        _filled.Dispose();
+        _model.Retire();
+    }
 
     private byte[] Body => Rows == 1 ? _one : _hundred;
 
     [Benchmark(Baseline = true, Description = "general path: Score(Table)")]
     public ScoreResult Score_table() => _model.Scorer.Score(Rows == 1 ? _oneRow : _hundredRows);
+
+    [Benchmark(Description = "stage: validate into the batch")]
+    public int Validate_only()
+    {
+        var rejections = new Rejections();
+        using var batch = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
+        return batch.Rows;
+    }
+
+    [Benchmark(Description = "stage: validate, two passes (braces do not count the instances)")]
+    public int Validate_two_passes()
+    {
+        var rejections = new Rejections();
+        using var batch = InstanceReader.Read(_twoPassBody, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
+        return batch.Rows;
+    }
+
+    [Benchmark(Description = "stage: score a filled batch")]
+    public float Score_only()
+    {
+        _filled.Score();
+        return _filled.Probabilities(0)[0];
+    }
+
+    [Benchmark(Description = "stage: write JSON + log every row")]
+    public int Write_and_log()
+    {
+        using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(_filled), _keptLog);
+        while (_keptLog.Reader.TryRead(out _)) { }
+        return response.WrittenMemory.Length;
+    }
 
     [Benchmark(Description = "validate + score (fast path)")]
     public string Validate_and_score()
@@ -74,6 +119,17 @@ public class InferencePathBenchmarks
         using var batch = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
         batch.Score();
         using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(batch), _log);
+        return response.WrittenMemory.Length;
+    }
+
+    [Benchmark(Description = "validate + score + write JSON + log every row")]
+    public int Validate_score_write_and_log()
+    {
+        var rejections = new Rejections();
+        using var batch = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
+        batch.Score();
+        using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(batch), _keptLog);
+        while (_keptLog.Reader.TryRead(out _)) { }
         return response.WrittenMemory.Length;
     }
 
