@@ -159,7 +159,7 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
     {
         Assert.Equal(["sdca", "fasttree", "fastforest", "lightgbm", "ogd"], ModelTrainer.TrainerNames(MlTask.Regression));
         Assert.Equal(["sdca-logistic", "lbfgs-logistic", "fasttree", "fastforest", "lightgbm"], ModelTrainer.TrainerNames(MlTask.Binary));
-        Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "ova-fasttree", "ova-fastforest"], ModelTrainer.TrainerNames(MlTask.Multiclass));
+        Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "random-forest", "ova-fasttree", "ova-fastforest"], ModelTrainer.TrainerNames(MlTask.Multiclass));
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public sealed class OnnxParityTests
         { "mixed-multiclass", MlTask.Multiclass, "ova-fasttree" },
         { "iris", MlTask.Multiclass, "ova-fastforest" },
         { "mixed-multiclass", MlTask.Multiclass, "ova-fastforest" },
+        { "iris", MlTask.Multiclass, "random-forest" },
+        { "mixed-multiclass", MlTask.Multiclass, "random-forest" },
     };
 
     [Theory]

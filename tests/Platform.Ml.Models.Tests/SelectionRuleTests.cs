@@ -46,7 +46,7 @@ public sealed class SelectionRuleTests
     [Fact]
     public void The_default_search_leaves_out_one_versus_all_boosting_and_on_large_multiclass_data_the_forest()
     {
-        Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "ova-fastforest"], ModelTrainer.DefaultTrainers(MlTask.Multiclass, 500));
+        Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "random-forest"], ModelTrainer.DefaultTrainers(MlTask.Multiclass, 500));
         Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm"], ModelTrainer.DefaultTrainers(MlTask.Multiclass, 5000));
         Assert.Equal(ModelTrainer.TrainerNames(MlTask.Regression), ModelTrainer.DefaultTrainers(MlTask.Regression, 5000));
         Assert.Contains("ova-fasttree", ModelTrainer.TrainerNames(MlTask.Multiclass));

@@ -15,6 +15,12 @@ internal sealed record LinearScore(float[][] Weights, float[] Bias) : RawScore(B
 /// </summary>
 internal sealed record TreeScore(IReadOnlyList<(int Target, ExportTree Tree)> Trees, double[] Bias, float Divisor) : RawScore(Bias.Length);
 
+/// <summary>
+/// A random forest's class probabilities: per class, the sum over trees of the reached leaf's vote (its class share
+/// divided by the tree count), summed in double and cast to float (ONNX <c>TreeEnsembleClassifier</c> on double input).
+/// </summary>
+internal sealed record ForestScore(Training.RandomForestModel Forest) : RawScore(Forest.Classes);
+
 internal enum ProbabilityLink
 {
     /// <summary>Regression: the raw score is the prediction.</summary>
@@ -25,6 +31,8 @@ internal enum ProbabilityLink
     PlattNormalized,
     /// <summary>softmax over the raw scores: maximum entropy and LightGBM multiclass.</summary>
     Softmax,
+    /// <summary>The raw scores are the probabilities already: the random forest's averaged votes.</summary>
+    Votes,
 }
 
 internal sealed record ExportHead(RawScore Score, ProbabilityLink Link, double[] PlattSlopes, double[] PlattOffsets);

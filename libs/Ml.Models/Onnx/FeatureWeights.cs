@@ -29,15 +29,21 @@ internal static class FeatureWeights
             }
             case TreeScore trees:
             {
-                var splits = new double[names.Length];
-                foreach (var (_, tree) in trees.Trees)
-                    foreach (var feature in tree.Feature) splits[feature]++;
-                var total = splits.Sum();
-                var weights = names.Select((name, f) => new FeatureWeight(name, null, total == 0 ? 0 : splits[f] / total));
-                return (SplitShare, weights.OrderByDescending(w => w.Value).ToArray());
+                return (SplitShare, SplitShares(names, trees.Trees.SelectMany(t => t.Tree.Feature)));
             }
+            case ForestScore forest:
+                return (SplitShare, SplitShares(names, forest.Forest.Trees.SelectMany(t => t.Feature)));
             default:
                 return ("", []);
         }
+    }
+
+    private static FeatureWeight[] SplitShares(string[] names, IEnumerable<int> splitFeatures)
+    {
+        var splits = new double[names.Length];
+        foreach (var feature in splitFeatures) splits[feature]++;
+        var total = splits.Sum();
+        var weights = names.Select((name, f) => new FeatureWeight(name, null, total == 0 ? 0 : splits[f] / total));
+        return weights.OrderByDescending(w => w.Value).ToArray();
     }
 }

@@ -105,6 +105,13 @@ internal static class OnnxExporter
                 g.Node("Div", ["tree_sum", g.Constant("tree_count", [trees.Divisor])], "raw_score");
                 return "raw_score";
             }
+            case ForestScore forest:
+            {
+                // Double input makes ONNX Runtime sum the leaf votes in double, as the forest does in process.
+                g.Node("Cast", [features], "features_double", attributes: Attribute("to", (long)DataType.Double));
+                g.Node("TreeEnsembleClassifier", ["features_double"], ["forest_label", "forest_votes"], MlDomain, ForestAttributes(forest.Forest));
+                return "forest_votes";
+            }
             default:
                 throw new NotSupportedException($"Unknown score kind {score.GetType().Name}.");
         }
@@ -164,6 +171,69 @@ internal static class OnnxExporter
         ];
     }
 
+    /// <summary>
+    /// TreeEnsembleClassifier attributes of a random forest: class indexes as int64 labels (the graph maps them to
+    /// text itself), one weight per leaf and class with a non-zero vote (a pure leaf has one), post_transform NONE so
+    /// the output is the plain sum of votes.
+    /// </summary>
+    private static AttributeProto[] ForestAttributes(Training.RandomForestModel forest)
+    {
+        var treeIds = new List<long>();
+        var nodeIds = new List<long>();
+        var featureIds = new List<long>();
+        var modes = new List<string>();
+        var values = new List<double>();
+        var trueIds = new List<long>();
+        var falseIds = new List<long>();
+        var classTreeIds = new List<long>();
+        var classNodeIds = new List<long>();
+        var classIds = new List<long>();
+        var classWeights = new List<double>();
+        var k = forest.Classes;
+
+        for (var t = 0; t < forest.Trees.Count; t++)
+        {
+            var tree = forest.Trees[t];
+            var internalCount = tree.Left.Length;
+            long Id(int child) => child < 0 ? internalCount + ~child : child;
+            for (var j = 0; j < internalCount; j++)
+            {
+                treeIds.Add(t); nodeIds.Add(j); featureIds.Add(tree.Feature[j]); modes.Add("BRANCH_LEQ");
+                values.Add(tree.Threshold[j]); trueIds.Add(Id(tree.Left[j])); falseIds.Add(Id(tree.Right[j]));
+            }
+
+            var leaves = tree.LeafVotes.Length / k;
+            for (var leaf = 0; leaf < leaves; leaf++)
+            {
+                treeIds.Add(t); nodeIds.Add(internalCount + leaf); featureIds.Add(0); modes.Add("LEAF");
+                values.Add(0); trueIds.Add(0); falseIds.Add(0);
+                for (var c = 0; c < k; c++)
+                {
+                    var vote = tree.LeafVotes[leaf * k + c];
+                    if (vote == 0) continue;
+                    classTreeIds.Add(t); classNodeIds.Add(internalCount + leaf); classIds.Add(c); classWeights.Add(vote);
+                }
+            }
+        }
+
+        return
+        [
+            Attribute("classlabels_int64s", Enumerable.Range(0, k).Select(c => (long)c)),
+            Attribute("post_transform", "NONE"),
+            Attribute("nodes_treeids", treeIds),
+            Attribute("nodes_nodeids", nodeIds),
+            Attribute("nodes_featureids", featureIds),
+            Attribute("nodes_modes", modes),
+            Attribute("nodes_values_as_tensor", values.ToArray()),
+            Attribute("nodes_truenodeids", trueIds),
+            Attribute("nodes_falsenodeids", falseIds),
+            Attribute("class_treeids", classTreeIds),
+            Attribute("class_nodeids", classNodeIds),
+            Attribute("class_ids", classIds),
+            Attribute("class_weights_as_tensor", classWeights.ToArray()),
+        ];
+    }
+
     private static void WriteHead(OnnxGraphBuilder g, string scores, ExportPipeline pipeline)
     {
         var signature = pipeline.Signature;
@@ -201,6 +271,9 @@ internal static class OnnxExporter
             }
             case ProbabilityLink.Softmax:
                 g.Node("Softmax", [scores], Probabilities, attributes: Attribute("axis", 1));
+                break;
+            case ProbabilityLink.Votes:
+                g.Node("Identity", [scores], Probabilities);
                 break;
             default:
                 throw new NotSupportedException($"A classifier needs probabilities; link {head.Link} gives none.");

@@ -24,9 +24,12 @@ internal sealed class OnnxGraphBuilder
     public string Constant(string name, long[] values, params long[] dims) =>
         AddInitializer(new TensorProto { Name = name, DataType = (int)DataType.Int64, Dims = { dims }, Int64Data = { values } });
 
-    public void Node(string opType, string[] inputs, string output, string domain = "", params AttributeProto[] attributes)
+    public void Node(string opType, string[] inputs, string output, string domain = "", params AttributeProto[] attributes) =>
+        Node(opType, inputs, [output], domain, attributes);
+
+    public void Node(string opType, string[] inputs, string[] outputs, string domain = "", params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{Graph.Node.Count}", Domain = domain, Output = { output } };
+        var node = new NodeProto { OpType = opType, Name = $"{opType}_{Graph.Node.Count}", Domain = domain, Output = { outputs } };
         node.Input.AddRange(inputs);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);

@@ -51,7 +51,12 @@ internal static class PipelineReader
             fitted.Classes?.ToArray());
 
         ExportHead head;
-        if (chain[^1] is CalibratorTransformer<PlattCalibrator> calibrator)
+        if (fitted.Forest is { } forest)
+        {
+            // Our own random forest: the ML.NET chain is the featurisation alone, the forest scores its output.
+            head = new ExportHead(new ForestScore(forest), ProbabilityLink.Votes, [], []);
+        }
+        else if (chain[^1] is CalibratorTransformer<PlattCalibrator> calibrator)
         {
             // A trainer that returns raw scores (FastForest binary) followed by its own Platt calibrator.
             var platt = ((IPredictionTransformer<PlattCalibrator>)calibrator).Model;

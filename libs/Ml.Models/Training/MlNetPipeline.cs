@@ -33,17 +33,22 @@ internal static class MlNetPipeline
                 .Fit(data).Transform(data);
         }
 
-        var estimator = Preprocessing(ml, layout, candidate.Standardize).Append(candidate.Create(ml, seed));
+        // The random forest is our own code: ML.NET fits only the featurisation (imputation, one-hot), and the forest
+        // is grown on the feature vectors it produces.
+        var preprocessing = Preprocessing(ml, layout, candidate.Standardize);
+        Func<(ITransformer, RandomForestModel?)> fit = candidate.Forest is { } settings
+            ? () => FitForest(preprocessing, data, TargetLabels.Indexes(train[target], classes!), classes!.Count, settings, seed, cancellationToken)
+            : () => (preprocessing.Append(candidate.Create!(ml, seed)).Fit(trainingView), null);
         // The fit runs on its own thread and the caller waits with the token: most trainers stop at their next
         // CheckAlive, but FastTree's boosting loop never checks, so on cancellation the caller returns at once and an
         // unstoppable fit finishes alone in the background (its result is dropped).
-        var fitting = Task.Factory.StartNew(() => estimator.Fit(trainingView), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var fitting = Task.Factory.StartNew(fit, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         ITransformer model;
+        RandomForestModel? forest;
         try
         {
             fitting.Wait(cancellationToken);
-            model = fitting.Result;
+            (model, forest) = fitting.Result;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,7 +61,26 @@ internal static class MlNetPipeline
             throw;
         }
 
-        return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate);
+        return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate, forest);
+    }
+
+    private static (ITransformer, RandomForestModel?) FitForest(EstimatorChain<ITransformer> preprocessing, IDataView data, int[] labels,
+        int classCount, RandomForestSettings settings, int seed, CancellationToken cancellationToken)
+    {
+        var featurisation = preprocessing.Fit(data);
+        var (x, features) = FeatureMatrix(featurisation, data);
+        return (featurisation, RandomForest.Fit(x, labels.Length, features, labels, classCount, settings, seed, cancellationToken));
+    }
+
+    /// <summary>The pipeline's feature vectors, row-major.</summary>
+    internal static (float[] Values, int Features) FeatureMatrix(ITransformer featurisation, IDataView data)
+    {
+        var output = featurisation.Transform(data);
+        var features = ((VectorDataViewType)output.Schema[FeatureLayout.Features].Type).Size;
+        var values = new List<float>();
+        // Copied row by row while enumerating: the cursor may reuse one buffer for every row.
+        foreach (var vector in output.GetColumn<VBuffer<float>>(FeatureLayout.Features)) values.AddRange(vector.DenseValues());
+        return (values.ToArray(), features);
     }
 
     private static readonly System.Reflection.MethodInfo? CancelExecution =
@@ -144,7 +168,7 @@ internal static class MlNetPipeline
 /// <summary>A fitted pipeline: scores with ML.NET (cross-validation, parity tests) and saves itself.</summary>
 internal sealed class FittedPipeline(
     MLContext ml, FeatureLayout layout, MlTask task, IReadOnlyList<string>? classes, ITransformer model, float[] imputationMeans,
-    TrainerCandidate candidate)
+    TrainerCandidate candidate, RandomForestModel? forest = null)
 {
     public MLContext Context { get; } = ml;
     public FeatureLayout Layout { get; } = layout;
@@ -153,10 +177,18 @@ internal sealed class FittedPipeline(
     public ITransformer Model { get; } = model;
     public float[] ImputationMeans { get; } = imputationMeans;
     public TrainerCandidate Candidate { get; } = candidate;
+    /// <summary>The random forest when the candidate is one; <see cref="Model"/> is then the featurisation alone.</summary>
+    public RandomForestModel? Forest { get; } = forest;
 
     /// <summary>ML.NET's own predictions, in the same shape the ONNX scorer returns.</summary>
     public ScoreResult Score(Table rows)
     {
+        if (Forest is not null)
+        {
+            var (x, features) = MlNetPipeline.FeatureMatrix(Model, new TableDataView(rows, Layout, label: null));
+            return Classified(Enumerable.Range(0, rows.RowCount).Select(row => Forest.Probabilities(x.AsSpan(row * features, features))).ToArray());
+        }
+
         var output = Model.Transform(new TableDataView(rows, Layout, label: null));
         switch (Task)
         {
@@ -189,10 +221,32 @@ internal sealed class FittedPipeline(
 
     public DataViewSchema InputSchema(Table rows) => new TableDataView(rows, Layout, label: null).Schema;
 
+    /// <summary>The zip entry that holds a random forest beside ML.NET's featurisation pipeline.</summary>
+    public const string ForestEntry = "Platform/RandomForest.json";
+
+    /// <summary>
+    /// ML.NET's zip of the pipeline. For a random forest (our own code, not an ML.NET transformer) that is the
+    /// featurisation, whose <c>__features</c> column is the forest's input, with the forest itself beside it as a
+    /// JSON entry (<see cref="ForestEntry"/>); <c>MLContext.Model.Load</c> ignores entries it does not know.
+    /// </summary>
     public byte[] Save(Table rows)
     {
         using var stream = new MemoryStream();
         Context.Model.Save(Model, InputSchema(rows), stream);
+        if (Forest is not null)
+        {
+            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true);
+            var entry = zip.CreateEntry(ForestEntry);
+            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero); // no timestamp of the run
+            using var json = entry.Open();
+            System.Text.Json.JsonSerializer.Serialize(json, new
+            {
+                classes = Classes,
+                features = Forest.Features,
+                trees = Forest.Trees.Select(t => new { left = t.Left, right = t.Right, feature = t.Feature, threshold = t.Threshold, leaf_votes = t.LeafVotes }),
+            });
+        }
+
         return stream.ToArray();
     }
 }
