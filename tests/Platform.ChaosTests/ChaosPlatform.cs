@@ -209,8 +209,12 @@ public sealed class ChaosPlatform : IAsyncDisposable
         Assert.NotNull(registered);
         Assert.Single(registered["versions"]!.AsArray());
         var errorsAfter = await Servers.ErrorQueuesAsync();
-        var grown = errorsAfter.Where(q => q.Value > errorsBefore.GetValueOrDefault(q.Key)).Select(q => $"{q.Key}: {q.Value}").ToList();
-        Assert.True(grown.Count == 0, $"Messages dead-lettered during the fault: {string.Join(", ", grown)}");
+        var grown = errorsAfter.Where(q => q.Value > errorsBefore.GetValueOrDefault(q.Key)).ToList();
+        if (grown.Count == 0) return;
+        // Why each landed there (the fault headers MassTransit wrote), so that an intermittent failure explains itself.
+        var why = new List<string>();
+        foreach (var (queue, count) in grown) why.Add(await ErrorQueuePeek.DescribeAsync(queue, count - errorsBefore.GetValueOrDefault(queue)));
+        Assert.Fail($"Messages dead-lettered during the fault: {string.Join(", ", grown.Select(q => $"{q.Key}: {q.Value}"))}{Environment.NewLine}{string.Join(Environment.NewLine, why)}");
     }
 
     /// <summary>The events Training committed to its outbox, and whether each has been published.</summary>
