@@ -12,6 +12,7 @@ namespace Platform.ChaosTests;
 public static class ErrorQueuePeek
 {
     private const int StackTraceLines = 8;
+    private const int BodyChars = 600;
 
     private static readonly string[] FaultHeaders =
         ["MT-Reason", "MT-Fault-ExceptionType", "MT-Fault-Message", "MT-Fault-ConsumerType", "MT-Fault-Timestamp", "MT-Fault-RetryCount", "MT-Redelivery-Count", "MT-Host-MachineName", "MT-Host-ProcessId"];
@@ -42,6 +43,9 @@ public static class ErrorQueuePeek
         text.Append(CultureInfo.InvariantCulture, $"  message {message.BasicProperties.MessageId ?? "(no id)"}");
         foreach (var name in FaultHeaders)
             if (headers.TryGetValue(name, out var value)) text.Append(CultureInfo.InvariantCulture, $"; {name}: {AsText(value)}");
+        // Which run's message it is (its model name, say): one left by an earlier test is not this test's fault.
+        var body = Encoding.UTF8.GetString(message.Body.Span).ReplaceLineEndings(" ");
+        text.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}    body: {(body.Length > BodyChars ? body[..BodyChars] + "…" : body)}");
         if (headers.TryGetValue("MT-Fault-StackTrace", out var stack))
             foreach (var line in AsText(stack).Split('\n').Take(StackTraceLines))
                 text.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}    {line.TrimEnd()}");

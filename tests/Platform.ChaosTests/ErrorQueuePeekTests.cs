@@ -30,13 +30,14 @@ public sealed class ErrorQueuePeekTests
                         ["MT-Fault-StackTrace"] = string.Join('\n', Enumerable.Range(1, 20).Select(i => $"   at Frame{i}()")),
                     },
                 };
-                await channel.BasicPublishAsync("", queue, mandatory: true, properties, Encoding.UTF8.GetBytes("{}"));
+                await channel.BasicPublishAsync("", queue, mandatory: true, properties, Encoding.UTF8.GetBytes($"{{\"modelName\":\"{text}\"}}"));
             }
 
             var described = await ErrorQueuePeek.DescribeAsync(queue, newest: 1);
 
             Assert.Contains("Npgsql.PostgresException", described, StringComparison.Ordinal);
             Assert.Contains("23505: duplicate key", described, StringComparison.Ordinal);
+            Assert.Contains("body: {\"modelName\":\"23505: duplicate key\"}", described, StringComparison.Ordinal);
             Assert.Contains("at Frame8()", described, StringComparison.Ordinal);
             Assert.DoesNotContain("at Frame9()", described, StringComparison.Ordinal);
             Assert.DoesNotContain("older fault", described, StringComparison.Ordinal);
