@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.ChaosTests;
 
@@ -19,12 +21,48 @@ public static class Servers
     public static Task StartDatabaseAsync() => InfraAsync("start-postgres");
 
     /// <summary>Messages waiting in each queue whose name ends in _error.</summary>
-    public static async Task<Dictionary<string, long>> ErrorQueuesAsync()
+    public static async Task<Dictionary<string, long>> ErrorQueuesAsync() =>
+        (await QueueDepthsAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)).ToDictionary();
+
+    /// <summary>Messages in one queue (ready and unacknowledged), 0 when the broker has no such queue.</summary>
+    public static async Task<long> QueueDepthAsync(string queue) => (await QueueDepthsAsync()).GetValueOrDefault(queue);
+
+    /// <summary>
+    /// Empties every queue but the _error and _skipped ones. The broker and its durable queues outlive a test's
+    /// platform: an event an earlier platform left behind (a redelivery after a broker restart that was still queued
+    /// when its test ended, say) would otherwise reach the next platform's consumers, whose services know nothing of
+    /// it, and fault there. Done before the services start, since they do not purge on start-up themselves (see
+    /// <see cref="ChaosPlatform.StartAsync"/>). Returns how many messages each non-empty queue held.
+    /// </summary>
+    public static async Task<Dictionary<string, long>> PurgeQueuesAsync()
+    {
+        var queues = (await QueueDepthsAsync()).Where(q => q.Value > 0
+            && !q.Key.EndsWith("_error", StringComparison.Ordinal) && !q.Key.EndsWith("_skipped", StringComparison.Ordinal));
+        var factory = new ConnectionFactory { Uri = new Uri(RabbitUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        var purged = new Dictionary<string, long>();
+        foreach (var (queue, _) in queues)
+        {
+            // A channel per queue: one deleted since the listing (a temporary queue) closes the channel it was asked on.
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                purged[queue] = await channel.QueuePurgeAsync(queue);
+            }
+            catch (OperationInterruptedException gone) when (gone.ShutdownReason?.ReplyCode == 404)
+            {
+            }
+        }
+
+        return purged;
+    }
+
+    private static async Task<Dictionary<string, long>> QueueDepthsAsync()
     {
         var listing = await InfraAsync("queues");
         return listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('\t', ' '))
-            .Where(parts => parts.Length >= 2 && parts[0].EndsWith("_error", StringComparison.Ordinal) && long.TryParse(parts[^1], out _))
+            .Where(parts => parts.Length >= 2 && long.TryParse(parts[^1], out _))
             .ToDictionary(parts => parts[0], parts => long.Parse(parts[^1]));
     }
 
