@@ -116,7 +116,9 @@ public sealed class EmbeddedDefaultFaultTests(ITestOutputHelper output)
         }
 
         var stopped = await first.SignalAsync(signal);
-        await using var second = await first.RestartAsync();
+        // Its restart loads v1 while the retrain resumes beside it: on a machine shared with other builds (load average
+        // about 70 on two cores) /health has taken over a minute to answer.
+        await using var second = await first.RestartAsync(Converge);
         using var client = second.CreateClient(ApiKey);
         var converged = System.Diagnostics.Stopwatch.StartNew();
         await second.UntilAsync(async () => (await RunsAsync(client)).Any(r => (string?)r!["trigger"] == "drift" && (string?)r["status"] == "succeeded"), Converge,

@@ -4,12 +4,18 @@ using Platform.Contracts;
 
 namespace Platform.Registry.IntegrationEvents;
 
-public sealed class ModelTrainedConsumer(ModelRegistrar registrar, IOptions<RegistryOptions> options) : IConsumer<ModelTrained>
+public sealed class ModelTrainedConsumer(ModelRegistrar registrar, IOptions<RegistryOptions> options, IHostApplicationLifetime lifetime) : IConsumer<ModelTrained>
 {
     public async Task Consume(ConsumeContext<ModelTrained> context)
     {
-        // Zero outside fault tests (RegistryOptions.ConsumeDelay): holds the event in the window they stop the process in.
-        if (options.Value.ConsumeDelay > TimeSpan.Zero) await Task.Delay(options.Value.ConsumeDelay, context.CancellationToken);
+        // Zero outside fault tests (RegistryOptions.ConsumeDelay): holds the event in the window they stop the process
+        // in. A shutdown ends the wait, or the bus would hold the host's stop for the whole delay.
+        if (options.Value.ConsumeDelay > TimeSpan.Zero)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+            await Task.Delay(options.Value.ConsumeDelay, stop.Token);
+        }
+
         await registrar.RegisterAsync(context.Message, context.CancellationToken);
     }
 }
