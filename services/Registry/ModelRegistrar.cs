@@ -21,7 +21,25 @@ public sealed class ModelRegistrar(
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // One registration at a time in this process: the consumer and the reconciler both number versions and write
+    // their artifacts under that number (the unique indexes guard across replicas).
+    private static readonly SemaphoreSlim Registrations = new(1, 1);
+
+    /// <summary>Registers a run as the next version (or nothing when it is registered already); the one way in, for the event and the reconciler alike.</summary>
     public async Task<ModelVersion?> RegisterAsync(ModelTrained trained, CancellationToken cancellationToken)
+    {
+        await Registrations.WaitAsync(cancellationToken);
+        try
+        {
+            return await RegisterOnceAsync(trained, cancellationToken);
+        }
+        finally
+        {
+            Registrations.Release();
+        }
+    }
+
+    private async Task<ModelVersion?> RegisterOnceAsync(ModelTrained trained, CancellationToken cancellationToken)
     {
         if (await db.Versions.AnyAsync(v => v.RunId == trained.RunId, cancellationToken))
         {
@@ -64,6 +82,8 @@ public sealed class ModelRegistrar(
             DatasetVersion = trained.DatasetVersion,
             DatasetSha256 = trained.DatasetSha256,
             DatasetContentUri = trained.DatasetContentUri.ToString(),
+            TrainingRowFrom = trained.TrainingRowFrom,
+            TrainingRowTo = trained.TrainingRowTo,
             Decision = decision.Reason,
             CreatedAt = DateTimeOffset.UtcNow,
         };
@@ -72,7 +92,7 @@ public sealed class ModelRegistrar(
 
         if (decision.Promote)
         {
-            MoveProduction(version, champion, "gate", decision.Reason, trainingRows: (trained.TrainingRowFrom, trained.TrainingRowTo));
+            MoveProduction(version, champion, "gate", decision.Reason);
         }
         else
         {
@@ -128,9 +148,11 @@ public sealed class ModelRegistrar(
         return archived.Where(v => v.PromotedAt is not null).OrderByDescending(v => v.PromotedAt!.Value.UtcTicks).FirstOrDefault()?.Version;
     }
 
-    /// <param name="trainingRows">The rows the version trained on, known when the gate promotes what Training just sent (not stored: an operator's move sends none).</param>
-    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason, string? keyId = null,
-        (int? From, int? To) trainingRows = default)
+    /// <summary>
+    /// Points production at <paramref name="target"/> and announces it. The event carries the rows the version trained
+    /// on (stored with it), by the gate or by hand alike, so Monitoring's reference of a drift retrain is its own rows.
+    /// </summary>
+    private void MoveProduction(ModelVersion target, ModelVersion? champion, string action, string reason, string? keyId = null)
     {
         var now = DateTimeOffset.UtcNow;
         if (champion is not null) champion.Stage = VersionStage.Archived;
@@ -143,7 +165,7 @@ public sealed class ModelRegistrar(
             artifacts.UriOf(target.ModelName, target.Version), target.ArtifactSha256,
             target.DatasetName, target.DatasetVersion, new Uri(target.DatasetContentUri),
             target.PrimaryMetric, target.HoldoutMetric, reason, now,
-            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json), target.Target, trainingRows.From, trainingRows.To));
+            JsonSerializer.Deserialize<Dictionary<string, double>>(target.MetricsJson, Json), target.Target, target.TrainingRowFrom, target.TrainingRowTo));
         Activity.Current?.AddEvent(new ActivityEvent("production moved"));
     }
 }

@@ -1,9 +1,11 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Security;
 using Platform.Registry.Apis;
 using Platform.Registry.Gate;
 using Platform.Registry.Infrastructure;
 using Platform.Registry.IntegrationEvents;
+using Platform.Registry.Reconciliation;
 
 namespace Platform.Registry;
 
@@ -16,6 +18,9 @@ public static class RegistryModule
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<PromotionPolicy>();
         builder.Services.AddHttpClient<ModelRegistrar>().AsPlatformServiceClient();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(RunReconciler.HttpClientName).AsPlatformServiceClient();
+        builder.Services.AddHostedService<RunReconciler>();
         return builder;
     }
 

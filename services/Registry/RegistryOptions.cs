@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Platform.Registry;
 
@@ -34,6 +35,34 @@ public sealed class RegistryOptions
     /// <summary>The rule for challengers judged on the newest rows (<see cref="Gate.PromotionPolicy"/>).</summary>
     [Required]
     public GateOptions Gate { get; set; } = new();
+
+    /// <summary>How the Registry converges with Training's succeeded runs (<see cref="Reconciliation.RunReconciler"/>).</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public ReconcileOptions Reconcile { get; set; } = new();
+
+    /// <summary>
+    /// Test-only: how long the <c>ModelTrained</c> consumer holds each event before registering it, so that a fault
+    /// test can stop the process between "Training's run succeeded" and "the Registry registered it". Zero (the
+    /// default) everywhere else.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ConsumeDelay { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary><c>Registry:Reconcile</c>: the pass that registers succeeded runs whose <c>ModelTrained</c> never arrived.</summary>
+public sealed class ReconcileOptions
+{
+    /// <summary>Time between passes; the first runs once the host has started.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A run whose registration failed (its artifact no longer matches, Training reports it otherwise) is tried again
+    /// after one interval, then after twice as long each time, up to this: never in a hot loop.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>The paired bootstrap on the gate's holdout of newest rows (<c>Registry:Gate</c>).</summary>

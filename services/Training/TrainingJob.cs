@@ -68,7 +68,11 @@ public sealed class TrainingJob(
 
             Complete(run, result, champion);
             await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Platform.ServiceDefaults.JsonColumns.Json), cancellationToken);
-            db.AddOutboxMessage(ToEvent(run, request, result, champion));
+            // The event is also kept with the run: the Registry's reconciliation registers a run from it when the
+            // event itself was lost (the embedded default's in-memory bus dying with the process, a message in _error).
+            var trained = ToEvent(run, request, result, champion);
+            await artifacts.SaveAsync(run.Id, ArtifactStore.ModelTrainedFile, JsonSerializer.SerializeToUtf8Bytes(trained, Platform.ServiceDefaults.JsonColumns.Json), cancellationToken);
+            db.AddOutboxMessage(trained);
             await db.SaveChangesAsync(cancellationToken);
             TrainingMetrics.Finished(run);
             logger.LogInformation("Run {RunId} trained {Model} with {Trainer}: {Metric} = {Value:F4}",

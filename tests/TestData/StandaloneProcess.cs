@@ -79,11 +79,12 @@ public sealed class StandaloneProcess : IAsyncDisposable
     }
 
     /// <summary>A new process on this one's data folder and settings (this one must have exited); the new one owns the folder.</summary>
-    public async Task<StandaloneProcess> RestartAsync()
+    /// <param name="healthTimeout">How long it may take to answer /health (default a minute).</param>
+    public async Task<StandaloneProcess> RestartAsync(TimeSpan? healthTimeout = null)
     {
         if (!_process.HasExited) throw new InvalidOperationException("The embedded default is still running.");
         _ownsData = false;
-        return await StartAsync(_arguments, environment: _environment, dataPath: DataPath);
+        return await StartAsync(_arguments, healthTimeout, environment: _environment, dataPath: DataPath);
     }
 
     /// <param name="timeout">The client's request timeout (default 2 minutes).</param>

@@ -36,6 +36,12 @@ public sealed class ModelVersion
     public int DatasetVersion { get; set; }
     public required string DatasetSha256 { get; set; }
     public required string DatasetContentUri { get; set; }
+
+    /// <summary>First row (0-based, inclusive) of the dataset version the run selected to train on (ModelTrained's); null: from the first.</summary>
+    public int? TrainingRowFrom { get; set; }
+
+    /// <summary>End row (exclusive) of that selection; null: to the last. Sent again with every promotion of this version.</summary>
+    public int? TrainingRowTo { get; set; }
     public required string Decision { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? PromotedAt { get; set; }

@@ -59,7 +59,7 @@ public static class RunsApi
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, confusion matrix or residual sample, the model's coefficients or feature importances, live progress while running, attempts and the last interruption")
             .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
-            .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET) or run.json")
+            .WithName("GetRunArtifact").WithSummary("Download model.onnx, model.zip (ML.NET), run.json or model-trained.json (the ModelTrained the run published)")
             .RequireApiKeyRole(ApiKeys.Operator).AuditedAs("download run artifact");
 
         app.MapPost("/models/{name}/retrain", RetrainAsync)

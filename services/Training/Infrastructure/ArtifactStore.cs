@@ -2,10 +2,14 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Training.Infrastructure;
 
-/// <summary>A run's files: model.onnx (what is served), model.zip (the ML.NET model) and run.json (everything to reproduce it).</summary>
+/// <summary>
+/// A run's files: model.onnx (what is served), model.zip (the ML.NET model), run.json (everything to reproduce it) and
+/// model-trained.json (the ModelTrained it published, for the Registry's reconciliation).
+/// </summary>
 public sealed class ArtifactStore(IOptions<TrainingOptions> options)
 {
-    public static readonly string[] FileNames = ["model.onnx", "model.zip", "run.json"];
+    public const string ModelTrainedFile = "model-trained.json";
+    public static readonly string[] FileNames = ["model.onnx", "model.zip", "run.json", ModelTrainedFile];
     private readonly string _root = Path.GetFullPath(options.Value.ArtifactsPath);
 
     public async Task SaveAsync(Guid runId, string fileName, byte[] content, CancellationToken cancellationToken)

@@ -52,6 +52,11 @@ public sealed class DatasetReconciler(
         foreach (var newest in datasets.Select(d => d.Versions.MaxBy(v => v.Version)).OfType<DatasetVersion>())
         {
             await using var scope = scopes.CreateAsyncScope();
+            // Labelled rows from feedback ask for no run of their own (they count towards a drift's wait, as in
+            // DatasetUploadedConsumer): queuing one here trained a second model after every restart during a drift retrain.
+            if (await scope.ServiceProvider.GetRequiredService<Infrastructure.TrainingDbContext>().DatasetVersions.AnyAsync(
+                    v => v.DatasetName == newest.Name && v.Version == newest.Version && v.Source == Platform.Contracts.DatasetSources.Feedback, cancellationToken))
+                continue;
             var queue = scope.ServiceProvider.GetRequiredService<RunQueue>();
             try
             {

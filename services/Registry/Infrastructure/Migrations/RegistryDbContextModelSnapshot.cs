@@ -146,6 +146,12 @@ namespace Platform.Registry.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int?>("TrainingRowFrom")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("TrainingRowTo")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Trigger")
                         .IsRequired()
                         .HasColumnType("text");

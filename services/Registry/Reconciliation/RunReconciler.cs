@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Registry.Infrastructure;
+
+namespace Platform.Registry.Reconciliation;
+
+/// <summary>
+/// Converges the Registry with Training when a <c>ModelTrained</c> was lost (the embedded default's in-memory bus
+/// when the process dies, a message in <c>_error</c>): once the host has started and then every
+/// <see cref="ReconcileOptions.Interval"/>, it lists Training's runs and, for every succeeded run without a version
+/// here, reads the event the run published (<c>runs/{id}/artifacts/model-trained.json</c>) and hands it to
+/// <see cref="ModelRegistrar.RegisterAsync"/>, the one registration path: Training confirms the run, the artifact's
+/// hash is checked, the gate decides. A run the gate rejected is a (rejected) version too, so it is not tried again;
+/// a run whose registration fails waits out <see cref="RegistrationRetries"/>.
+/// </summary>
+public sealed class RunReconciler(
+    IHttpClientFactory httpClients,
+    IServiceScopeFactory scopes,
+    IOptions<RegistryOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<RunReconciler> logger) : BackgroundService
+{
+    public const string HttpClientName = "training-reconciliation";
+    public const string EventFile = "model-trained.json";
+    private readonly RegistrationRetries _retries = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // In the embedded default Training answers on this very host: ask once it listens.
+            await WhenStartedAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var registered = await ReconcileAsync(stoppingToken);
+                    if (registered > 0)
+                        logger.LogWarning("Reconciliation with Training registered {Count} succeeded run(s) whose ModelTrained had not been handled", registered);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Reconciliation with Training failed; trying again in {Interval}", options.Value.Reconcile.Interval);
+                }
+
+                await Task.Delay(options.Value.Reconcile.Interval, clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass; returns how many runs it registered.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var http = httpClients.CreateClient(HttpClientName);
+        var trainingUrl = options.Value.TrainingUrl;
+        var runs = await http.GetFromJsonAsync<List<ListedRun>>(new Uri(trainingUrl, "runs"), ModelRegistrar.Json, cancellationToken) ?? [];
+        var succeeded = runs.Where(r => r.Status == "succeeded").Select(r => r.Id).ToList();
+        if (succeeded.Count == 0) return 0;
+
+        HashSet<Guid> known;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            known = (await db.Versions.AsNoTracking().Select(v => v.RunId).ToListAsync(cancellationToken)).ToHashSet();
+        }
+
+        var registered = 0;
+        foreach (var runId in succeeded)
+        {
+            if (known.Contains(runId))
+            {
+                _retries.Forget(runId);
+                continue;
+            }
+
+            if (!_retries.IsDue(runId, clock.GetUtcNow())) continue;
+            try
+            {
+                if (await RegisterAsync(http, trainingUrl, runId, cancellationToken)) registered++;
+                _retries.Forget(runId);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var next = _retries.Failed(runId, clock.GetUtcNow(), options.Value.Reconcile);
+                logger.LogWarning(ex, "Could not register succeeded run {RunId}; trying again at {Next:u}", runId, next);
+            }
+        }
+
+        return registered;
+    }
+
+    private async Task<bool> RegisterAsync(HttpClient http, Uri trainingUrl, Guid runId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(trainingUrl, $"runs/{runId}/artifacts/{EventFile}"), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw new InvalidDataException($"Training keeps no {EventFile} for run {runId} (a run from before it kept one); it cannot be registered from here.");
+        response.EnsureSuccessStatusCode();
+        var trained = await response.Content.ReadFromJsonAsync<ModelTrained>(Platform.ServiceDefaults.JsonColumns.Json, cancellationToken)
+            ?? throw new InvalidDataException($"Run {runId}'s {EventFile} is empty.");
+        if (trained.RunId != runId) throw new InvalidDataException($"Run {runId}'s {EventFile} names run {trained.RunId}.");
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ModelRegistrar>().RegisterAsync(trained, cancellationToken) is not null;
+    }
+
+    private Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(cancellationToken);
+    }
+
+    // Training's run list, the fields used here.
+    private sealed record ListedRun(Guid Id, string Status);
+}

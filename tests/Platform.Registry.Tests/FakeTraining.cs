@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Platform.Contracts;
+
+namespace Platform.Registry.Tests;
+
+/// <summary>
+/// Training as the Registry sees it over HTTP (an in-memory double): its run list, each run's status and artifact
+/// hash, the model.onnx bytes and the ModelTrained a run kept (model-trained.json). Counts the requests per path.
+/// </summary>
+public sealed class FakeTraining : HttpMessageHandler
+{
+    public static readonly byte[] Artifact = Encoding.UTF8.GetBytes("onnx bytes");
+    public static readonly string ArtifactSha = Convert.ToHexStringLower(SHA256.HashData(Artifact));
+
+    private readonly ConcurrentDictionary<Guid, Run> _runs = new();
+    private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
+
+    /// <param name="Event">What the run kept; null: a run from before runs kept it.</param>
+    /// <param name="ArtifactSha256">The hash Training reports for the run's artifact.</param>
+    public sealed record Run(string Model, string Status, string ArtifactSha256, ModelTrained? Event);
+
+    public void Add(Guid id, Run run) => _runs[id] = run;
+
+    public int Requests(string path) => _requests.GetValueOrDefault(path);
+
+    public static string EventPath(Guid runId) => $"/runs/{runId}/artifacts/model-trained.json";
+
+    /// <summary>A succeeded regression run's event, with the metric the gate judges and the rows it trained on.</summary>
+    public static ModelTrained Trained(Guid runId, double r2, int? rowFrom = null, int? rowTo = null) => new(
+        runId, "diabetes", "diabetes", 1, new string('d', 64), new Uri("http://ingestion/datasets/diabetes/versions/1/content"), "dataset-uploaded",
+        "regression", "target", "sdca", [new ColumnInfo("bmi", "numeric", null)], null, "r2", true,
+        new Dictionary<string, double> { ["r2"] = r2 }, null, null,
+        new Uri($"http://training/runs/{runId}/artifacts/model.onnx"), ArtifactSha, Artifact.Length, DateTimeOffset.UtcNow,
+        TrainingRowFrom: rowFrom, TrainingRowTo: rowTo);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+        return Task.FromResult(Answer(path));
+    }
+
+    private HttpResponseMessage Answer(string path)
+    {
+        if (path == "/runs")
+            return Json(_runs.Select(r => new { id = r.Key, model = r.Value.Model, status = r.Value.Status }));
+        foreach (var (id, run) in _runs)
+        {
+            if (path == $"/runs/{id}") return Json(new { model = run.Model, status = run.Status, artifactSha256 = run.ArtifactSha256 });
+            if (path == EventPath(id) && run.Event is not null) return Json(run.Event);
+            if (path == $"/runs/{id}/artifacts/model.onnx") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Artifact) };
+        }
+
+        return new HttpResponseMessage(HttpStatusCode.NotFound);
+    }
+
+    private static HttpResponseMessage Json<T>(T body) =>
+        new(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(body, ModelRegistrar.Json), Encoding.UTF8, "application/json") };
+}
