@@ -23,7 +23,7 @@ public sealed class DeclaredKindsTests
 
         var x2 = Assert.Single(host.Harness.Published.Select<ModelTrained>().Select(m => m.Context.Message).Single(m => m.RunId == run.Id).Inputs, i => i.Name == "x2");
         Assert.Equal("categorical", x2.Kind);
-        Assert.Equal(["0", "1", "2"], x2.Categories!);
+        Assert.Equal(["0", "1", "2"], x2.Categories!.Order(StringComparer.Ordinal));
         // Kept typed on the run and on the model's newest-data pointer, which a drift's retrain reads later.
         Assert.Equal("categorical", run.DatasetColumnKinds!["x2"]);
         var pointer = await host.QueryAsync(db => db.Datasets.AsNoTracking().SingleAsync());
