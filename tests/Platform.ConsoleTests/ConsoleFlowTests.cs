@@ -69,10 +69,12 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await platform.Process.UntilAsync(async () => (await producer.GetStringAsync($"models/{Model}")).Contains("\"version\":2", StringComparison.Ordinal),
             TimeSpan.FromMinutes(4), "version 2 to be registered");
 
+        await WatchForEmptyPartsAsync(page);
         await page.GotoAsync($"console/runs?model={Model}");
         // The table reads the runs again once its circuit is up; then it sorts in place: clicking a column head
         // reorders the rows without loading another page.
         await UntilLiveAsync(page, "#runs[data-live='yes']");
+        await AssertNeverEmptyAsync(page, "#runs");
         Assert.Equal(2, await page.Locator("#runs tbody tr").CountAsync());
         var newestFirst = await page.Locator("#runs tbody tr").First.GetAttributeAsync("data-run");
         var url = page.Url;
@@ -120,6 +122,7 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
         await page.ReloadAsync();
         // The drift part reads its reports again once its circuit is up (they are too large to travel in the page).
         await UntilLiveAsync(page, "#window-count[data-live='yes']");
+        await AssertNeverEmptyAsync(page, "#window-count");
         var windows = int.Parse((await page.InnerTextAsync("#window-count")).Split(' ')[0], CultureInfo.InvariantCulture);
         Assert.True(windows >= 2, $"{windows} data windows drawn");
         Assert.Equal(windows.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("polyline[data-series='drifted share']", "data-points"));
@@ -242,6 +245,33 @@ public sealed class ConsoleFlowTests(ConsolePlatform platform)
     private Task UntilLiveAsync(IPage page, string selector) =>
         platform.Process.UntilAsync(async () => await page.Locator(selector).CountAsync() == 1, TimeSpan.FromSeconds(60),
             $"'{selector}' on {page.Url}");
+
+    /// <summary>
+    /// From the next navigation on, records every DOM state in which an interactive part that had shown its content
+    /// (the runs table, the drift windows' count) shows neither it nor its loading notice: the circuit's first render
+    /// replaces the prerendered part before the circuit's own read finished, and that render must say "loading", not
+    /// show an empty part. A MutationObserver sees the DOM after each render batch, so the state between the circuit's
+    /// first render and its loaded one is always observed.
+    /// </summary>
+    private static Task WatchForEmptyPartsAsync(IPage page) => page.AddInitScriptAsync("""
+        (() => {
+          const parts = { '#runs': '#runs-loading', '#window-count': '#drift-loading' };
+          const seen = new Set();
+          window.__emptyParts = [];
+          new MutationObserver(() => {
+            for (const [content, loading] of Object.entries(parts)) {
+              if (document.querySelector(content)) seen.add(content);
+              else if (seen.has(content) && !document.querySelector(loading)) window.__emptyParts.push(content);
+            }
+          }).observe(document, { childList: true, subtree: true });
+        })();
+        """);
+
+    private static async Task AssertNeverEmptyAsync(IPage page, string part)
+    {
+        var empty = await page.EvaluateAsync<string[]>("() => window.__emptyParts");
+        Assert.DoesNotContain(part, empty);
+    }
 
     /// <summary>Waits until <paramref name="selector"/> shows <paramref name="text"/>; pages that reload themselves are read between reloads.</summary>
     private Task UntilTextAsync(IPage page, string selector, string text, TimeSpan timeout, bool reload = false) =>

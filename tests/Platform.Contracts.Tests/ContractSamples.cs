@@ -77,5 +77,9 @@ public static class ContractSamples
         yield return version;
         yield return new RegisteredModelResponse("diabetes", 2, [version, version with { Version = 1, Stage = "archived", PromotedAt = null }]);
         yield return new RegisteredModelResponse("iris", null, []);
+        var datasetVersion = new DatasetVersionResponse(Guid.NewGuid(), "diabetes", 3, Sha, 35_210, 442, "target", TaskNames.Regression, Columns, Content, At,
+            SchemaVersion: 1, AppendedTo: 2, DroppedRows: 0);
+        yield return datasetVersion;
+        yield return new DatasetResponse("diabetes", 3, [datasetVersion, datasetVersion with { Version = 2, AppendedTo = null, RowCount = 353 }]);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Platform.Monitoring.Apis;
 
 namespace Platform.Monitoring.Tests;
@@ -26,5 +27,27 @@ public sealed class DriftListTests
         Assert.Null(listed[1].Histograms);
         Assert.Equal(3, listed[0].Features.GetArrayLength());
         Assert.Equal(3, listed[1].Features.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_newest_reports_of_a_model_are_read_through_an_index_in_that_order_not_sorted()
+    {
+        await using var harness = new MonitoringHarness(new MonitoringOptions());
+        // The schema the embedded default creates from the model: the list's query walks the index backwards.
+        var plan = await harness.QueryAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                EXPLAIN QUERY PLAN SELECT "Id" FROM drift_reports WHERE "ModelName" = 'synthetic' ORDER BY "CreatedAt" DESC, "Id" DESC LIMIT 50
+                """;
+            var steps = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) steps.Add(reader.GetString(3));
+            return string.Join(" | ", steps);
+        });
+
+        Assert.Contains("IX_drift_reports_ModelName_CreatedAt_Id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 }

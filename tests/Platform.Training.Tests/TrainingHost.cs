@@ -51,12 +51,13 @@ public sealed class TrainingHost : IAsyncDisposable
     public Task StartAsync() => _host.StartAsync();
 
     /// <summary>Stores version <paramref name="version"/>'s bytes (as Ingestion would) and publishes its DatasetUploaded.</summary>
-    public async Task UploadAsync(int version, string csv, long rows, string source, int? appendedTo, DateTimeOffset at)
+    /// <param name="x2Kind">The kind Ingestion recorded for x2 (an uploader's <c>kinds=</c> can make its numbers categories).</param>
+    public async Task UploadAsync(int version, string csv, long rows, string source, int? appendedTo, DateTimeOffset at, string x2Kind = "numeric")
     {
         var bytes = Encoding.UTF8.GetBytes(csv);
         lock (_versions) _versions[version] = bytes;
         await Harness.Bus.Publish(new DatasetUploaded(Guid.NewGuid(), Model, version, Convert.ToHexStringLower(SHA256.HashData(bytes)), rows, "y",
-            TaskNames.Regression, [new ColumnInfo("x1", "numeric"), new ColumnInfo("x2", "numeric"), new ColumnInfo("y", "numeric")],
+            TaskNames.Regression, [new ColumnInfo("x1", "numeric"), new ColumnInfo("x2", x2Kind), new ColumnInfo("y", "numeric")],
             new Uri($"http://ingestion/datasets/{Model}/versions/{version}/content"), at, source, appendedTo));
     }
 
@@ -102,12 +103,8 @@ public sealed class TrainingHost : IAsyncDisposable
         {
             var uri = request.RequestUri!;
             var path = uri.AbsolutePath;
-            if (uri.Host == "ingestion" && !path.EndsWith("/content", StringComparison.Ordinal))
-            {
-                // The version's description: this dataset declares no kinds, so every column's is inferred.
-                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"columns":[]}""", Encoding.UTF8, "application/json") };
-            }
-            else if (uri.Host == "ingestion" && int.TryParse(path.Split('/')[^2], out var version))
+            // Only the content: a run learns the version's column kinds from its DatasetUploaded, not from another call.
+            if (uri.Host == "ingestion" && path.EndsWith("/content", StringComparison.Ordinal) && int.TryParse(path.Split('/')[^2], out var version))
             {
                 lock (host._versions)
                     if (host._versions.TryGetValue(version, out var bytes)) return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };

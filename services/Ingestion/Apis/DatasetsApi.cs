@@ -14,16 +14,9 @@ using Platform.ServiceDefaults.Security;
 
 namespace Platform.Ingestion.Apis;
 
-public sealed record DatasetVersionResponse(
-    Guid Id, string Name, int Version, string Sha256, long SizeBytes, long RowCount, string Target, string Task,
-    IReadOnlyList<ColumnInfo> Columns, Uri ContentUri, DateTimeOffset CreatedAt,
-    int SchemaVersion, int? AppendedTo, long DroppedRows);
-
 /// <summary>Drift from version <paramref name="Reference"/> to version <paramref name="Current"/>, on uniform samples of each when they are large.</summary>
 public sealed record VersionComparison(
     string Name, int Reference, int Current, long ReferenceRows, long CurrentRows, int ReferenceSampled, int CurrentSampled, DriftReport Report);
-
-public sealed record DatasetResponse(string Name, int LatestVersion, IReadOnlyList<DatasetVersionResponse> Versions);
 
 public static partial class DatasetsApi
 {

@@ -38,6 +38,9 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.ToTable("drift_reports");
             entity.HasKey(r => r.Id);
             entity.HasIndex(r => new { r.ModelName, r.Version });
+            // GET /drift/{model} and the console read a model's reports newest first (CreatedAt, then Id): the index in
+            // that order lets the database take the first N without sorting every report the model ever had.
+            entity.HasIndex(r => new { r.ModelName, r.CreatedAt, r.Id });
             entity.Property(r => r.Kind).HasMaxLength(16);
             entity.Property(r => r.QualityMetric).HasMaxLength(32);
             entity.Property(r => r.Histograms).HasJsonConversion();

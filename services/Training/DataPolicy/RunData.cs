@@ -28,7 +28,7 @@ public sealed class RunData(IHttpClientFactory http, TrainingDbContext db, Champ
         var client = http.CreateClient(nameof(RunData));
         var contentUri = new Uri(dataset.ContentUri);
         var bytes = await client.GetVerifiedBytesAsync(contentUri, dataset.Sha256, cancellationToken);
-        var read = await ReadOptionsAsync(client, contentUri, cancellationToken);
+        var read = ReadOptions(dataset);
         Table table;
         using (var stream = new MemoryStream(bytes, writable: false)) table = CsvTableReader.Read(stream, leaveOpen: false, read);
 
@@ -110,24 +110,15 @@ public sealed class RunData(IHttpClientFactory http, TrainingDbContext db, Champ
     }
 
     /// <summary>
-    /// The kinds the dataset's schema declares: a column the uploader set categorical (integer-coded categories, e.g.
-    /// with <c>kinds=</c>) must reach the model as one, not be inferred numeric again from its values. The schema is
-    /// read from the version's description, next to its content.
+    /// The kinds the dataset version's schema declares (<see cref="DatasetPointer.ColumnKinds"/>, recorded from its
+    /// <c>DatasetUploaded</c>): a column the uploader set categorical reaches the model as one.
     /// </summary>
-    private static async Task<CsvReadOptions> ReadOptionsAsync(HttpClient client, Uri contentUri, CancellationToken cancellationToken)
+    private static CsvReadOptions ReadOptions(DatasetPointer dataset)
     {
-        const string content = "/content";
-        var path = contentUri.AbsolutePath;
-        if (!path.EndsWith(content, StringComparison.Ordinal)) return CsvReadOptions.Default;
-        var described = new UriBuilder(contentUri) { Path = path[..^content.Length] }.Uri;
-        var version = await client.GetFromJsonAsync<VersionSchema>(described, cancellationToken)
-            ?? throw new InvalidOperationException($"Ingestion described no schema at {described}.");
-        var categorical = version.Columns.Where(c => c.Kind == "categorical").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var categorical = (dataset.ColumnKinds ?? new Dictionary<string, string>())
+            .Where(c => c.Value == ColumnKind.Categorical.ToWireName()).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         return categorical.Count == 0 ? CsvReadOptions.Default : new CsvReadOptions { CategoricalColumns = categorical };
     }
-
-    /// <summary>The part of Ingestion's version description a run reads.</summary>
-    private sealed record VersionSchema(IReadOnlyList<ColumnInfo> Columns);
 
     private static int[] Rows(int from, int to) => Enumerable.Range(from, to - from).ToArray();
 }

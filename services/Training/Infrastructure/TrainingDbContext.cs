@@ -28,6 +28,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.HasIndex(r => r.ModelName);
             entity.HasIndex(r => r.Status);
             entity.Property(r => r.Owner).HasMaxLength(200);
+            entity.Property(r => r.DatasetColumnKinds).HasJsonConversion();
             entity.Property(r => r.Data).HasJsonConversion();
             entity.Property(r => r.Parameters).HasJsonConversion();
             entity.Property(r => r.Metrics).HasJsonConversion();
@@ -56,6 +57,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.ToTable("datasets");
             entity.HasKey(d => d.ModelName);
             entity.Property(d => d.ModelName).HasMaxLength(128);
+            entity.Property(d => d.ColumnKinds).HasJsonConversion();
         });
         modelBuilder.Entity<DatasetVersionRecord>(entity =>
         {

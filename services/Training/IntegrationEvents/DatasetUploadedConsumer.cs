@@ -25,7 +25,7 @@ public sealed class DatasetUploadedConsumer(TrainingDbContext db, RunQueue queue
         {
             ModelName = modelName, DatasetName = message.DatasetName, DatasetVersion = message.Version,
             DatasetVersionId = message.DatasetVersionId, Sha256 = message.Sha256, Target = message.Target, Task = message.Task,
-            ContentUri = message.ContentUri.ToString(),
+            ContentUri = message.ContentUri.ToString(), ColumnKinds = DatasetPointer.KindsOf(message.Columns),
         };
 
         if (!await db.DatasetVersions.AnyAsync(v => v.DatasetName == message.DatasetName && v.Version == message.Version, context.CancellationToken))

@@ -22,6 +22,9 @@ public sealed class TrainingRun
     /// <summary>Where the bytes are read (the claim check), kept so a queued or interrupted run can start again.</summary>
     public string? DatasetContentUri { get; set; }
 
+    /// <summary>The kinds of the dataset version's columns (<see cref="DatasetPointer.ColumnKinds"/>), read with its content.</summary>
+    public IReadOnlyDictionary<string, string>? DatasetColumnKinds { get; set; }
+
     /// <summary>"dataset", "drift" or "manual".</summary>
     public required string Trigger { get; set; }
 
@@ -83,6 +86,7 @@ public sealed class TrainingRun
     {
         ModelName = ModelName, DatasetName = DatasetName, DatasetVersion = DatasetVersion, DatasetVersionId = DatasetVersionId,
         Sha256 = DatasetSha256, Target = Target ?? "", Task = Task ?? "", ContentUri = DatasetContentUri ?? "",
+        ColumnKinds = DatasetColumnKinds,
     };
 
     /// <summary>Exactly which rows of which dataset versions trained the run and which were held out for the gate.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Platform.Contracts;
 using Platform.Training.Model;
 
 namespace Platform.Training.Runs;
@@ -47,9 +48,9 @@ public sealed class DatasetReconciler(
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         var http = httpClients.CreateClient(HttpClientName);
-        var datasets = await http.GetFromJsonAsync<List<Dataset>>(new Uri(training.Value.IngestionUrl, "datasets"), cancellationToken) ?? [];
+        var datasets = await http.GetFromJsonAsync<List<DatasetResponse>>(new Uri(training.Value.IngestionUrl, "datasets"), cancellationToken) ?? [];
         var queued = 0;
-        foreach (var newest in datasets.Select(d => d.Versions.MaxBy(v => v.Version)).OfType<DatasetVersion>())
+        foreach (var newest in datasets.Select(d => d.Versions.MaxBy(v => v.Version)).OfType<DatasetVersionResponse>())
         {
             await using var scope = scopes.CreateAsyncScope();
             // Labelled rows from feedback ask for no run of their own (they count towards a drift's wait, as in
@@ -64,6 +65,7 @@ public sealed class DatasetReconciler(
                 {
                     ModelName = newest.Name, DatasetName = newest.Name, DatasetVersion = newest.Version, DatasetVersionId = newest.Id,
                     Sha256 = newest.Sha256, Target = newest.Target, Task = newest.Task, ContentUri = newest.ContentUri.ToString(),
+                    ColumnKinds = DatasetPointer.KindsOf(newest.Columns),
                 }, cancellationToken);
                 if (run is not null) queued++;
             }
@@ -75,9 +77,4 @@ public sealed class DatasetReconciler(
 
         return queued;
     }
-
-    // Ingestion's read model, the fields used here.
-    private sealed record Dataset(string Name, int LatestVersion, List<DatasetVersion> Versions);
-
-    private sealed record DatasetVersion(Guid Id, string Name, int Version, string Sha256, string Target, string Task, Uri ContentUri);
 }

@@ -38,6 +38,7 @@ public sealed class RunQueue(TrainingDbContext db, RunSignal signal, IOptions<Tr
             newest.Target = version.Target;
             newest.Task = version.Task;
             newest.ContentUri = version.ContentUri;
+            newest.ColumnKinds = version.ColumnKinds;
         }
     }
 
@@ -91,6 +92,7 @@ public sealed class RunQueue(TrainingDbContext db, RunSignal signal, IOptions<Tr
         DatasetVersionId = dataset.DatasetVersionId,
         DatasetSha256 = dataset.Sha256,
         DatasetContentUri = dataset.ContentUri,
+        DatasetColumnKinds = dataset.ColumnKinds,
         Trigger = trigger,
         TriggerKey = triggerKey,
         Status = RunStatus.Queued,

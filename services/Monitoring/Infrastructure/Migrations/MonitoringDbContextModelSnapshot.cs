@@ -286,6 +286,8 @@ namespace Platform.Monitoring.Infrastructure.Migrations
 
                     b.HasIndex("ModelName", "Version");
 
+                    b.HasIndex("ModelName", "CreatedAt", "Id");
+
                     b.ToTable("drift_reports", (string)null);
                 });
 

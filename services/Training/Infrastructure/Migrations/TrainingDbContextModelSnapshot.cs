@@ -167,6 +167,9 @@ namespace Platform.Training.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("ColumnKinds")
+                        .HasColumnType("text");
+
                     b.Property<string>("ContentUri")
                         .IsRequired()
                         .HasColumnType("text");
@@ -264,6 +267,9 @@ namespace Platform.Training.Infrastructure.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("Data")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DatasetColumnKinds")
                         .HasColumnType("text");
 
                     b.Property<string>("DatasetContentUri")
