@@ -43,9 +43,17 @@ public static class ApiKeys
         if (builder.Services.Any(d => d.ServiceType == typeof(ApiKeyStore))) return builder;
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddHostedService<ApiKeyStartupCheck>();
-        builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Scheme, null);
+        // The one scheme is the default: the authentication middleware authenticates every request with it, and the
+        // policies below name no scheme, so authorization reads that result instead of authenticating again and merging
+        // a new principal per request (what a policy naming a scheme costs).
+        builder.Services.AddTransient<ApiKeyAuthenticationHandler>();
+        builder.Services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = Scheme;
+            options.AddScheme<ApiKeyAuthenticationHandler>(Scheme, null);
+        });
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiKeyProblemResultHandler>();
         return builder;
     }
@@ -57,7 +65,7 @@ public static class ApiKeys
     public static TBuilder RequireApiKeyRole<TBuilder>(this TBuilder endpoint, params string[] roles) where TBuilder : IEndpointConventionBuilder
     {
         ArgumentOutOfRangeException.ThrowIfZero(roles.Length);
-        var policy = new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser();
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser();
         if (!roles.Contains(Reader)) policy.RequireRole([.. roles, Operator]);
         endpoint.RequireAuthorization(policy.Build());
         endpoint.WithMetadata(new ApiKeyRoleMetadata(roles));

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +14,12 @@ namespace Platform.ServiceDefaults.Security;
 /// <summary>A configured key: its id (what audits record), its roles, and the principal requests with it run as.</summary>
 public sealed record ApiKeyIdentity(string Id, IReadOnlyList<string> Roles, ClaimsPrincipal Principal)
 {
+    /// <summary>
+    /// The authentication result of a request with this key, built once: the principal and ticket are immutable per key
+    /// (the store builds new identities when configuration reloads), so no request allocates them.
+    /// </summary>
+    public Task<AuthenticateResult> Ticket { get; } = Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principal, ApiKeys.Scheme)));
+
     public bool Grants(IEnumerable<string> roles) =>
         roles.Contains(ApiKeys.Reader) || Roles.Contains(ApiKeys.Operator) || roles.Any(Roles.Contains);
 }
@@ -25,7 +33,7 @@ public sealed class ApiKeyStore
 {
     private readonly IConfiguration _configuration;
     private readonly ILogger<ApiKeyStore> _logger;
-    private volatile State _state = new(FrozenDictionary<string, ApiKeyIdentity>.Empty, [], false);
+    private volatile State _state = new(FrozenDictionary<string, ApiKeyIdentity>.Empty.ToFrozenDictionary(StringComparer.Ordinal), [], false);
 
     public ApiKeyStore(IConfiguration configuration, ILogger<ApiKeyStore> logger)
     {
@@ -35,7 +43,11 @@ public sealed class ApiKeyStore
         ChangeToken.OnChange(configuration.GetReloadToken, Load);
     }
 
-    private sealed record State(FrozenDictionary<string, ApiKeyIdentity> ByHash, IReadOnlyList<string> Errors, bool AllowAnonymous);
+    private sealed record State(FrozenDictionary<string, ApiKeyIdentity> ByHash, IReadOnlyList<string> Errors, bool AllowAnonymous)
+    {
+        /// <summary>Looks hashes up as spans: a request's key is hashed on the stack, no string per request.</summary>
+        public FrozenDictionary<string, ApiKeyIdentity>.AlternateLookup<ReadOnlySpan<char>> ByHashSpan { get; } = ByHash.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>True when at least one key is configured (authentication is on).</summary>
     public bool Enabled => _state.ByHash.Count > 0;
@@ -47,13 +59,18 @@ public sealed class ApiKeyStore
 
     public static ApiKeyIdentity Anonymous { get; } = Identity(ApiKeys.AnonymousId, ApiKeys.AllRoles);
 
+    /// <summary>The authentication result of every request in anonymous development mode.</summary>
+    public Task<AuthenticateResult> AnonymousTicket => Anonymous.Ticket;
+
     public IReadOnlyCollection<ApiKeyIdentity> Keys => _state.ByHash.Values;
 
     /// <summary>The identity of a presented key, or null when no configured key matches.</summary>
     public ApiKeyIdentity? Find(ReadOnlySpan<char> presented)
     {
         if (presented.IsEmpty) return null;
-        return _state.ByHash.TryGetValue(Hash(presented), out var identity) ? identity : null;
+        Span<char> hex = stackalloc char[2 * SHA256.HashSizeInBytes];
+        HashHex(presented, hex);
+        return _state.ByHashSpan.TryGetValue(hex, out var identity) ? identity : null;
     }
 
     /// <summary>For keys carried outside HTTP (a message header): true when the key grants one of the roles.</summary>
@@ -62,9 +79,30 @@ public sealed class ApiKeyStore
 
     public static string Hash(ReadOnlySpan<char> key)
     {
-        var utf8 = new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var length = Encoding.UTF8.GetBytes(key, utf8);
-        return Convert.ToHexStringLower(SHA256.HashData(utf8.AsSpan(0, length)));
+        Span<char> hex = stackalloc char[2 * SHA256.HashSizeInBytes];
+        HashHex(key, hex);
+        return new string(hex);
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the key's UTF-8 bytes into <paramref name="hex"/> (64 chars), without allocating.</summary>
+    private static void HashHex(ReadOnlySpan<char> key, Span<char> hex)
+    {
+        const int OnStack = 256;
+        var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        var rented = max > OnStack ? ArrayPool<byte>.Shared.Rent(max) : null;
+        var utf8 = rented ?? stackalloc byte[OnStack];
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(key, utf8);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..length], digest);
+            Convert.TryToHexStringLower(digest, hex, out _);
+        }
+        finally
+        {
+            // The buffer held a key: cleared before another renter sees it.
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
     }
 
     private void Load()

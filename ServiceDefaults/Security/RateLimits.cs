@@ -27,7 +27,11 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Predictions and inference: far above what one key sends in normal use, below a flood.</summary>
+    /// <summary>
+    /// Predictions and inference: far above what one key sends in normal use, below a flood. Enforced by the Inference
+    /// service's own lock-free window (<c>PredictAllowance</c>), not by a rate-limiter policy: the middleware's two locks
+    /// per request were where the predict path queued.
+    /// </summary>
     public RateLimitRule Predict { get; set; } = new() { PermitLimit = 200_000, Window = TimeSpan.FromSeconds(10) };
 
     public RateLimitRule Feedback { get; set; } = new() { PermitLimit = 600 };
@@ -50,7 +54,6 @@ public sealed class RateLimitOptions
 
 public static class RateLimits
 {
-    public const string Predict = "predict";
     public const string Feedback = "feedback";
     public const string Upload = "upload";
     public const string Retrain = "retrain";
@@ -63,7 +66,6 @@ public static class RateLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = OnRejectedAsync;
-            Add(limiter, Predict, o => o.Predict);
             Add(limiter, Feedback, o => o.Feedback);
             Add(limiter, Upload, o => o.Upload);
             Add(limiter, Retrain, o => o.Retrain);

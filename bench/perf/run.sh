@@ -17,7 +17,8 @@
 # Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_ROWS ["1 100"], BENCH_TARGETS ["embedded gateway unbatched bare peer"],
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
-#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/].
+#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/],
+#           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,6 +37,7 @@ WORK=$(mktemp -d /tmp/bench-perf.XXXXXX)
 KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
 ROW_COUNTS=${BENCH_ROWS:-"1 100"}
+SETTLE=${BENCH_SETTLE:-60}
 declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)) [unbatched]=$((PORT + 4)))
 declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict [unbatched]=/models/iris/predict)
 
@@ -146,6 +148,22 @@ run_wrk() { # url, bodies file, connections, duration -> "req/s p50 p99 non2xx"
 }
 url_of() { echo "http://127.0.0.1:${PORTS[$1]}${PATHS[$1]}"; }
 
+# Before each cell, wait (at most BENCH_SETTLE s) until the targets together use under a tenth of a core. The embedded
+# default goes on working after its own cell (Monitoring windows and drift-checks the rows it just logged: measured,
+# ~0.4 of a core for ~7 s after 30k predictions), and without this wait that work landed in the next cell, the
+# gateway's, every time: the batched gateway then looked 0.6x the unbatched one, which runs after it.
+cpu_ticks() { local total=0 pid; for pid in "${PIDS[@]}"; do [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$total"; }
+SETTLE_MAX=0
+settle() {
+  local started=$SECONDS limit=$(($(getconf CLK_TCK) / 10)) before after
+  while ((SECONDS - started < SETTLE)); do
+    before=$(cpu_ticks); sleep 1; after=$(cpu_ticks)
+    ((after - before <= limit)) && break
+  done
+  ((SECONDS - started > SETTLE_MAX)) && SETTLE_MAX=$((SECONDS - started))
+  return 0
+}
+
 log "warming up"
 for target in $TARGETS; do run_wrk "$(url_of "$target")" "$WORK/one.jsonl" 16 3s >/dev/null; done
 
@@ -156,6 +174,7 @@ for n in $ROW_COUNTS; do
   body=$([[ $n == 1 ]] && echo one || echo hundred)
   for c in $CONNECTIONS; do
     for target in $TARGETS; do
+      settle
       log "$target, $n row(s), $c connection(s), $DURATION"
       read -r rps p50 p99 errors < <(run_wrk "$(url_of "$target")" "$WORK/$body.jsonl" "$c" "$DURATION")
       RPS[$target,$n,$c]=$rps
@@ -174,6 +193,7 @@ echo "### Serving: embedded default, gateway alone, bare Kestrel, FastAPI + scik
 echo
 echo "Model: $MODEL. wrk $DURATION per cell, loopback, keep-alive; all targets up during the whole run."
 echo "Load average (1/5/15 min): $LOAD_BEFORE before, $LOAD_AFTER after (other work shares the cores: absolute numbers are pessimistic, ratios are side by side)."
+echo "Each cell started once the targets were idle (under 0.1 core; longest wait ${SETTLE_MAX} s, at most $SETTLE s)."
 echo "Embedded default: training runs for iris at the end $RUNS (1 = no retrain interfered); drift windows closed during the run: $WINDOWS."
 echo
 echo "| target | rows/request | connections | req/s | rows/s | p50 ms | p99 ms | non-2xx |"
