@@ -233,14 +233,14 @@ public static class ModelTrainer
     /// <summary>Tasks whose search ends with a soft-voting ensemble candidate.</summary>
     private static bool Ensembles(MlTask task) => task == MlTask.Multiclass;
 
-    /// <summary>An ensemble's parameters: member_i = trainer(parameters), weight_i = its weight (invariant, round-trip).</summary>
+    /// <summary>An ensemble's parameters: member_i = trainer(key=value …, space-separated: no comma for CSV reports), weight_i = its weight (invariant, round-trip).</summary>
     private static Dictionary<string, string> EnsembleParameters(EnsembleChoice choice)
     {
         var parameters = new Dictionary<string, string>();
         for (var i = 0; i < choice.Members.Count; i++)
         {
             var c = choice.Members[i].Candidate;
-            parameters[$"member_{i}"] = $"{c.Trainer}({string.Join(",", c.Parameters.Select(kv => $"{kv.Key}={kv.Value}"))})";
+            parameters[$"member_{i}"] = $"{c.Trainer}({string.Join(" ", c.Parameters.Select(kv => $"{kv.Key}={kv.Value}"))})";
             parameters[$"weight_{i}"] = choice.Weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         }
 
