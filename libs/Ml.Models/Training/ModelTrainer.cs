@@ -13,7 +13,9 @@ namespace Platform.Ml.Models;
 /// that each family is tried early) is scored by k-fold cross-validation on the training split (stratified for
 /// classifiers, as <c>StratifiedKFold</c>); the best mean selection score wins (R² for regression, log-loss for
 /// classifiers; on a tie the earlier candidate in search order wins), or on small data the simplest setting of its
-/// trainer within one standard error of it; the winner is refitted on every training row, exported to ONNX, and the
+/// trainer within one standard error of it; for multiclass a soft-voting ensemble of the families' best candidates,
+/// scored on their out-of-fold probabilities, wins instead when it scores better still (<see cref="EnsembleSelection"/>);
+/// the winner is refitted on every training row, exported to ONNX, and the
 /// ONNX model is evaluated on the untouched holdout. An optional time budget bounds the search.
 /// </summary>
 public static class ModelTrainer
@@ -166,7 +168,7 @@ public static class ModelTrainer
                 var stdError = StdDev(choice.FoldSelection) / Math.Sqrt(choice.FoldSelection.Count);
                 var row = new CandidateResult(EnsembleTrainer, EnsembleParameters(choice), primary.Average(), StdDev(primary), primary,
                     Math.Round(Stopwatch.GetElapsedTime(selectionStarted).TotalSeconds, 3), SelectionFromScore(selectionMetric, choice.Score), stdError);
-                table.Insert(ranked.TakeWhile(r => r.Score >= choice.Score).Count(), row);
+                table.Insert(ranked.TakeWhile(r => r.FoldCount == folds.Count && r.Score >= choice.Score).Count(), row);
                 if (choice.Score > top.Score) ensemble = choice;
             }
         }
