@@ -18,6 +18,11 @@ namespace Platform.Ml.Models;
 /// standard error of the best (fewer boosting rounds or leaves, a stronger penalty): the rule of Breiman et al. and
 /// of The Elements of Statistical Learning §7.10. False takes the best-scoring candidate always.
 /// </param>
+/// <param name="EnsembleSize">
+/// Multiclass: rounds of greedy ensemble selection (with replacement) over the best candidate of each searched
+/// family, scored on the search's out-of-fold probabilities; the ensemble is chosen only when its mean selection
+/// score beats the best single candidate's. Fewer than 2 turns it off.
+/// </param>
 public sealed record TrainingOptions(
     string Target,
     MlTask Task,
@@ -26,7 +31,8 @@ public sealed record TrainingOptions(
     int Folds = 5,
     IReadOnlyList<string>? Trainers = null,
     TimeSpan? TimeBudget = null,
-    bool OneStandardErrorRule = true);
+    bool OneStandardErrorRule = true,
+    int EnsembleSize = 5);
 
 /// <summary>Progress of a training run: stage "cross-validation" counts candidate fits, then "refit", "export".</summary>
 public sealed record TrainingProgress(string Stage, int Done, int Total, string? Detail = null);

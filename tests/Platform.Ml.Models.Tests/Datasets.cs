@@ -33,10 +33,13 @@ internal static class Datasets
     private static readonly Lazy<Table> DiabetesTable = new(() => CsvTableReader.Read(SharedData.PathOf("diabetes.csv")));
     private static readonly Lazy<Table> IrisTable = new(() => CsvTableReader.Read(SharedData.PathOf("iris.csv")));
     private static readonly Lazy<Table> BreastCancerTable = new(() => CsvTableReader.Read(SharedData.PathOf("breast_cancer.csv")));
+    private static readonly Lazy<Table> WineTable = new(() => CsvTableReader.Read(SharedData.PathOf("wine.csv")));
 
     public static Table Diabetes => DiabetesTable.Value;
     public static Table Iris => IrisTable.Value;
     public static Table BreastCancer => BreastCancerTable.Value;
+    /// <summary>scikit-learn's wine: 178 rows, 13 numeric columns, target "cultivar" (3 classes).</summary>
+    public static Table Wine => WineTable.Value;
 
     public static (Table Data, string Target) For(string name) => name switch
     {

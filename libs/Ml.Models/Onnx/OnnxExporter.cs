@@ -24,46 +24,50 @@ internal static class OnnxExporter
     public static byte[] Export(ExportPipeline pipeline)
     {
         var g = new OnnxGraphBuilder();
-        var parts = new List<string>();
-
-        if (pipeline.NumericInputs.Count > 0)
+        DeclareInputs(g, pipeline);
+        var scores = WriteRawScore(g, WriteFeatures(g, pipeline, ""), pipeline.Head.Score, "");
+        if (pipeline.Signature.Task == MlTask.Regression)
         {
-            foreach (var name in pipeline.NumericInputs) g.Input(name, DataType.Float, Batch, 1);
-            var raw = pipeline.NumericInputs.Count == 1 ? pipeline.NumericInputs[0] : "numeric_raw";
-            if (pipeline.NumericInputs.Count > 1)
-                g.Node("Concat", pipeline.NumericInputs.ToArray(), raw, attributes: Attribute("axis", 1));
-            // Trees take the imputed values as they are (no Scaler); linear models standardise them.
-            var standardized = pipeline.Scale.Length > 0;
-            g.Node("Imputer", [raw], standardized ? "numeric_imputed" : "numeric", MlDomain,
-                Attribute("imputed_value_floats", pipeline.ImputationMeans),
-                new AttributeProto { Name = "replaced_value_float", Type = AttributeProto.Types.AttributeType.Float, F = float.NaN });
-            if (standardized)
-            {
-                var offset = pipeline.Offset.Length > 0 ? pipeline.Offset : new float[pipeline.Scale.Length];
-                g.Node("Scaler", ["numeric_imputed"], "numeric", MlDomain,
-                    Attribute("offset", offset), Attribute("scale", pipeline.Scale));
-            }
-            parts.Add("numeric");
+            g.Node("Identity", [scores], Prediction);
+            g.Output(Prediction, DataType.Float, Batch, 1);
+        }
+        else
+        {
+            WriteProbabilities(g, scores, pipeline.Head, Probabilities, "");
+            WriteLabel(g, pipeline.Signature.ClassLabels!);
         }
 
-        for (var i = 0; i < pipeline.CategoricalInputs.Count; i++)
+        return Model(g, pipeline.Signature);
+    }
+
+    /// <summary>
+    /// A soft-voting ensemble of classifiers as one graph: the shared inputs feed each member's own featurisation
+    /// and model (every internal name prefixed <c>m{i}_</c>), each member's probabilities are multiplied by its
+    /// weight and summed, then ArgMax and the label mapping as for one model. The members share the signature.
+    /// </summary>
+    public static byte[] ExportEnsemble(IReadOnlyList<ExportPipeline> members, IReadOnlyList<double> weights)
+    {
+        if (members.Count == 0 || members.Count != weights.Count) throw new ArgumentException("One weight per member is needed.", nameof(weights));
+        var signature = members[0].Signature;
+        if (signature.Task == MlTask.Regression) throw new NotSupportedException("Only classifiers are exported as an ensemble.");
+        var g = new OnnxGraphBuilder();
+        DeclareInputs(g, members[0]);
+        var weighted = new string[members.Count];
+        for (var i = 0; i < members.Count; i++)
         {
-            var (name, categories) = pipeline.CategoricalInputs[i];
-            g.Input(name, DataType.String, Batch, 1);
-            // zeros=1: an unseen (or missing, sent as "") category encodes as all zeros, as in ML.NET.
-            g.Node("OneHotEncoder", [name], $"onehot_{i}_3d", MlDomain,
-                Attribute("cats_strings", categories), Attribute("zeros", 1));
-            g.Node("Flatten", [$"onehot_{i}_3d"], $"onehot_{i}", attributes: Attribute("axis", 1));
-            parts.Add($"onehot_{i}");
+            var p = $"m{i}_";
+            var scores = WriteRawScore(g, WriteFeatures(g, members[i], p), members[i].Head.Score, p);
+            WriteProbabilities(g, scores, members[i].Head, $"{p}probabilities", p);
+            g.Node("Mul", [$"{p}probabilities", g.Constant($"{p}weight", [(float)weights[i]], 1)], weighted[i] = $"{p}weighted");
         }
 
-        var features = "features";
-        if (parts.Count == 1) features = parts[0];
-        else g.Node("Concat", parts.ToArray(), features, attributes: Attribute("axis", 1));
+        g.Node("Sum", weighted, Probabilities);
+        WriteLabel(g, signature.ClassLabels!);
+        return Model(g, signature);
+    }
 
-        var scores = WriteRawScore(g, features, pipeline.Head.Score);
-        WriteHead(g, scores, pipeline);
-
+    private static byte[] Model(OnnxGraphBuilder g, ModelSignature signature)
+    {
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -75,12 +79,56 @@ internal static class OnnxExporter
                 new OperatorSetIdProto { Domain = "", Version = DefaultOpset },
                 new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset },
             },
-            MetadataProps = { new StringStringEntryProto { Key = SignatureJson.MetadataKey, Value = SignatureJson.Serialize(pipeline.Signature) } },
+            MetadataProps = { new StringStringEntryProto { Key = SignatureJson.MetadataKey, Value = SignatureJson.Serialize(signature) } },
         };
         return model.ToByteArray();
     }
 
-    private static string WriteRawScore(OnnxGraphBuilder g, string features, RawScore score)
+    private static void DeclareInputs(OnnxGraphBuilder g, ExportPipeline pipeline)
+    {
+        foreach (var name in pipeline.NumericInputs) g.Input(name, DataType.Float, Batch, 1);
+        foreach (var (name, _) in pipeline.CategoricalInputs) g.Input(name, DataType.String, Batch, 1);
+    }
+
+    /// <summary>Imputation, standardisation and one-hot encoding of the inputs; returns the feature tensor's name.</summary>
+    private static string WriteFeatures(OnnxGraphBuilder g, ExportPipeline pipeline, string p)
+    {
+        var parts = new List<string>();
+        if (pipeline.NumericInputs.Count > 0)
+        {
+            var raw = pipeline.NumericInputs.Count == 1 ? pipeline.NumericInputs[0] : $"{p}numeric_raw";
+            if (pipeline.NumericInputs.Count > 1)
+                g.Node("Concat", pipeline.NumericInputs.ToArray(), raw, attributes: Attribute("axis", 1));
+            // Trees take the imputed values as they are (no Scaler); linear models standardise them.
+            var standardized = pipeline.Scale.Length > 0;
+            g.Node("Imputer", [raw], standardized ? $"{p}numeric_imputed" : $"{p}numeric", MlDomain,
+                Attribute("imputed_value_floats", pipeline.ImputationMeans),
+                new AttributeProto { Name = "replaced_value_float", Type = AttributeProto.Types.AttributeType.Float, F = float.NaN });
+            if (standardized)
+            {
+                var offset = pipeline.Offset.Length > 0 ? pipeline.Offset : new float[pipeline.Scale.Length];
+                g.Node("Scaler", [$"{p}numeric_imputed"], $"{p}numeric", MlDomain,
+                    Attribute("offset", offset), Attribute("scale", pipeline.Scale));
+            }
+            parts.Add($"{p}numeric");
+        }
+
+        for (var i = 0; i < pipeline.CategoricalInputs.Count; i++)
+        {
+            var (name, categories) = pipeline.CategoricalInputs[i];
+            // zeros=1: an unseen (or missing, sent as "") category encodes as all zeros, as in ML.NET.
+            g.Node("OneHotEncoder", [name], $"{p}onehot_{i}_3d", MlDomain,
+                Attribute("cats_strings", categories), Attribute("zeros", 1));
+            g.Node("Flatten", [$"{p}onehot_{i}_3d"], $"{p}onehot_{i}", attributes: Attribute("axis", 1));
+            parts.Add($"{p}onehot_{i}");
+        }
+
+        if (parts.Count == 1) return parts[0];
+        g.Node("Concat", parts.ToArray(), $"{p}features", attributes: Attribute("axis", 1));
+        return $"{p}features";
+    }
+
+    private static string WriteRawScore(OnnxGraphBuilder g, string features, RawScore score, string p)
     {
         switch (score)
         {
@@ -92,25 +140,25 @@ internal static class OnnxExporter
                 var w = new float[featureCount * k];
                 for (var f = 0; f < featureCount; f++)
                     for (var t = 0; t < k; t++) w[f * k + t] = linear.Weights[t][f];
-                g.Node("MatMul", [features, g.Constant("weights", w, featureCount, k)], "linear");
-                g.Node("Add", ["linear", g.Constant("bias", linear.Bias, k)], "raw_score");
-                return "raw_score";
+                g.Node("MatMul", [features, g.Constant($"{p}weights", w, featureCount, k)], $"{p}linear");
+                g.Node("Add", [$"{p}linear", g.Constant($"{p}bias", linear.Bias, k)], $"{p}raw_score");
+                return $"{p}raw_score";
             }
             case TreeScore trees:
             {
                 // Double precision inside the ensemble: ML.NET sums leaf values in double and casts once.
-                g.Node("Cast", [features], "features_double", attributes: Attribute("to", (long)DataType.Double));
-                g.Node("TreeEnsembleRegressor", ["features_double"], "tree_sum", MlDomain, TreeAttributes(trees));
-                if (trees.Divisor == 1) return "tree_sum";
-                g.Node("Div", ["tree_sum", g.Constant("tree_count", [trees.Divisor])], "raw_score");
-                return "raw_score";
+                g.Node("Cast", [features], $"{p}features_double", attributes: Attribute("to", (long)DataType.Double));
+                g.Node("TreeEnsembleRegressor", [$"{p}features_double"], $"{p}tree_sum", MlDomain, TreeAttributes(trees));
+                if (trees.Divisor == 1) return $"{p}tree_sum";
+                g.Node("Div", [$"{p}tree_sum", g.Constant($"{p}tree_count", [trees.Divisor])], $"{p}raw_score");
+                return $"{p}raw_score";
             }
             case ForestScore forest:
             {
                 // Double input makes ONNX Runtime sum the leaf votes in double, as the forest does in process.
-                g.Node("Cast", [features], "features_double", attributes: Attribute("to", (long)DataType.Double));
-                g.Node("TreeEnsembleClassifier", ["features_double"], ["forest_label", "forest_votes"], MlDomain, ForestAttributes(forest.Forest));
-                return "forest_votes";
+                g.Node("Cast", [features], $"{p}features_double", attributes: Attribute("to", (long)DataType.Double));
+                g.Node("TreeEnsembleClassifier", [$"{p}features_double"], [$"{p}forest_label", $"{p}forest_votes"], MlDomain, ForestAttributes(forest.Forest));
+                return $"{p}forest_votes";
             }
             default:
                 throw new NotSupportedException($"Unknown score kind {score.GetType().Name}.");
@@ -234,52 +282,46 @@ internal static class OnnxExporter
         ];
     }
 
-    private static void WriteHead(OnnxGraphBuilder g, string scores, ExportPipeline pipeline)
+    /// <summary>The head's probabilities ([N,K], class order) from the raw scores, written as <paramref name="output"/>.</summary>
+    private static void WriteProbabilities(OnnxGraphBuilder g, string scores, ExportHead head, string output, string p)
     {
-        var signature = pipeline.Signature;
-        var head = pipeline.Head;
-        if (signature.Task == MlTask.Regression)
-        {
-            g.Node("Identity", [scores], Prediction);
-            g.Output(Prediction, DataType.Float, Batch, 1);
-            return;
-        }
-
-        var classes = signature.ClassLabels!;
         var k = head.Score.Targets;
         switch (head.Link)
         {
             case ProbabilityLink.Platt or ProbabilityLink.PlattNormalized:
             {
                 // 1 / (1 + exp(a·s + b)) = sigmoid(−a·s − b)
-                g.Node("Mul", [scores, g.Constant("neg_slope", head.PlattSlopes.Select(a => (float)-a).ToArray(), k)], "platt_linear");
-                g.Node("Add", ["platt_linear", g.Constant("neg_offset", head.PlattOffsets.Select(b => (float)-b).ToArray(), k)], "platt_logit");
-                g.Node("Sigmoid", ["platt_logit"], "platt_probability");
+                g.Node("Mul", [scores, g.Constant($"{p}neg_slope", head.PlattSlopes.Select(a => (float)-a).ToArray(), k)], $"{p}platt_linear");
+                g.Node("Add", [$"{p}platt_linear", g.Constant($"{p}neg_offset", head.PlattOffsets.Select(b => (float)-b).ToArray(), k)], $"{p}platt_logit");
+                g.Node("Sigmoid", [$"{p}platt_logit"], $"{p}platt_probability");
                 if (head.Link == ProbabilityLink.Platt)
                 {
-                    g.Node("Sub", [g.Constant("one", [1f], 1), "platt_probability"], "negative_probability");
-                    g.Node("Concat", ["negative_probability", "platt_probability"], Probabilities, attributes: Attribute("axis", 1));
+                    g.Node("Sub", [g.Constant($"{p}one", [1f], 1), $"{p}platt_probability"], $"{p}negative_probability");
+                    g.Node("Concat", [$"{p}negative_probability", $"{p}platt_probability"], output, attributes: Attribute("axis", 1));
                 }
                 else
                 {
-                    g.Node("ReduceSum", ["platt_probability", g.Constant("class_axis", [1L], 1)], "probability_sum",
+                    g.Node("ReduceSum", [$"{p}platt_probability", g.Constant($"{p}class_axis", [1L], 1)], $"{p}probability_sum",
                         attributes: Attribute("keepdims", 1));
-                    g.Node("Div", ["platt_probability", "probability_sum"], Probabilities);
+                    g.Node("Div", [$"{p}platt_probability", $"{p}probability_sum"], output);
                 }
 
                 break;
             }
             case ProbabilityLink.Softmax:
-                g.Node("Softmax", [scores], Probabilities, attributes: Attribute("axis", 1));
+                g.Node("Softmax", [scores], output, attributes: Attribute("axis", 1));
                 break;
             case ProbabilityLink.Votes:
-                g.Node("Identity", [scores], Probabilities);
+                g.Node("Identity", [scores], output);
                 break;
             default:
                 throw new NotSupportedException($"A classifier needs probabilities; link {head.Link} gives none.");
         }
+    }
 
-        // The label is the most probable class (ArgMax keeps the first on a tie), mapped index → text.
+    /// <summary>The label is the most probable class (ArgMax keeps the first on a tie), mapped index → text.</summary>
+    private static void WriteLabel(OnnxGraphBuilder g, IReadOnlyList<string> classes)
+    {
         g.Node("ArgMax", [Probabilities], "label_index", attributes: [Attribute("axis", 1), Attribute("keepdims", 1)]);
         g.Node("LabelEncoder", ["label_index"], Prediction, MlDomain,
             Attribute("keys_int64s", Enumerable.Range(0, classes.Count).Select(i => (long)i)),

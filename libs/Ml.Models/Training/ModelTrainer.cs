@@ -13,7 +13,9 @@ namespace Platform.Ml.Models;
 /// that each family is tried early) is scored by k-fold cross-validation on the training split (stratified for
 /// classifiers, as <c>StratifiedKFold</c>); the best mean selection score wins (R² for regression, log-loss for
 /// classifiers; on a tie the earlier candidate in search order wins), or on small data the simplest setting of its
-/// trainer within one standard error of it; the winner is refitted on every training row, exported to ONNX, and the
+/// trainer within one standard error of it; for multiclass a soft-voting ensemble of the families' best candidates,
+/// scored on their out-of-fold probabilities, wins instead when it scores better still (<see cref="EnsembleSelection"/>);
+/// the winner is refitted on every training row, exported to ONNX, and the
 /// ONNX model is evaluated on the untouched holdout. An optional time budget bounds the search.
 /// </summary>
 public static class ModelTrainer
@@ -99,18 +101,24 @@ public static class ModelTrainer
         var done = 0;
         var evaluated = new List<Evaluation>();
         var stopped = false;
+        var ensembling = Ensembles(options.Task) && options.EnsembleSize >= 2;
 
         foreach (var candidate in candidates)
         {
-            var evaluation = new Evaluation(candidate, SelectionMetricOf(options.Task, train.RowCount));
+            var evaluation = new Evaluation(candidate, SelectionMetricOf(options.Task, train.RowCount), train.RowCount, ensembling);
             stopped = !Run(evaluation, folds.Take(firstRung));
             if (stopped) break; // the budget ran out during this candidate
+            if (!halving) evaluation.Trim(all: false);
             evaluated.Add(evaluation);
         }
 
         if (halving && !stopped)
-            foreach (var survivor in Ranked(evaluated).Take(survivorCount).ToArray())
+        {
+            var survivors = Ranked(evaluated).Take(survivorCount).ToArray();
+            foreach (var pruned in evaluated.Except(survivors)) pruned.Trim(all: true);
+            foreach (var survivor in survivors)
                 if (!Run(survivor, folds.Skip(firstRung))) break;
+        }
 
         if (evaluated.Count == 0)
             throw new TrainingException(TrainingFailure.TimeBudgetExhausted,
@@ -132,36 +140,74 @@ public static class ModelTrainer
                 .First().Candidate
             : top.Candidate;
 
-        progress?.Report(new TrainingProgress("refit", 0, 1, best.Trainer));
-        var model = MlNetPipeline.Fit(train, options.Target, options.Task, layout, classes, best, options.Seed, cancellationToken);
-        progress?.Report(new TrainingProgress("export", 0, 1, best.Trainer));
-        var export = PipelineReader.Read(model, train, options.Target);
-        var onnx = OnnxExporter.Export(export);
+        // A soft-voting ensemble of the families' best candidates, scored on the same out-of-fold predictions, is one
+        // more candidate: it is recorded in the table, and chosen only when it beats the best single candidate.
+        var table = ranked.Select(r => r.Result).ToList();
+        EnsembleChoice? ensemble = null;
+        if (ensembling && top.FoldCount == folds.Count)
+        {
+            var selectionStarted = Stopwatch.GetTimestamp();
+            var selectionMetric = SelectionMetricOf(options.Task, train.RowCount);
+            var validations = folds.Select(f => train.SelectRows(f.Validation)).ToArray();
+            var pool = evaluated
+                .Where(e => e.FoldCount == folds.Count)
+                .GroupBy(e => e.Candidate.Trainer)
+                .Select(family => family.OrderByDescending(e => e.Best).First())
+                .OrderByDescending(e => e.Best)
+                .Select(e => e.OutOfFold())
+                .OfType<OutOfFold>()
+                .ToArray();
+            var choice = EnsembleSelection.Select(pool, folds.Select(f => f.Validation).ToArray(), options.EnsembleSize, classes!, (f, p) =>
+            {
+                var metrics = ModelEvaluator.Evaluate(options.Task, validations[f], options.Target, p, classes);
+                return (metrics[metric], ScoreOfSelection(selectionMetric, metrics[selectionMetric]));
+            });
+            if (choice is not null)
+            {
+                var primary = choice.FoldPrimary.ToArray();
+                var stdError = StdDev(choice.FoldSelection) / Math.Sqrt(choice.FoldSelection.Count);
+                var row = new CandidateResult(EnsembleTrainer, EnsembleParameters(choice), primary.Average(), StdDev(primary), primary,
+                    Math.Round(Stopwatch.GetElapsedTime(selectionStarted).TotalSeconds, 3), SelectionFromScore(selectionMetric, choice.Score), stdError);
+                table.Insert(ranked.TakeWhile(r => r.FoldCount == folds.Count && r.Score >= choice.Score).Count(), row);
+                if (choice.Score > top.Score) ensemble = choice;
+            }
+        }
+
+        var chosenTrainer = ensemble is null ? best.Trainer : EnsembleTrainer;
+        progress?.Report(new TrainingProgress("refit", 0, 1, chosenTrainer));
+        var fitted = (ensemble?.Members.Select(m => m.Candidate) ?? [best])
+            .Select(c => MlNetPipeline.Fit(train, options.Target, options.Task, layout, classes, c, options.Seed, cancellationToken))
+            .ToArray();
+        progress?.Report(new TrainingProgress("export", 0, 1, chosenTrainer));
+        var exports = fitted.Select(f => PipelineReader.Read(f, train, options.Target)).ToArray();
+        var onnx = ensemble is null ? OnnxExporter.Export(exports[0]) : OnnxExporter.ExportEnsemble(exports, ensemble.Weights);
 
         using var scorer = OnnxScorer.Load(onnx);
         var holdoutScores = scorer.Score(holdout);
-        progress?.Report(new TrainingProgress("export", 1, 1, best.Trainer));
-        var (weightKind, weights) = FeatureWeights.Of(export);
+        progress?.Report(new TrainingProgress("export", 1, 1, chosenTrainer));
+        // An ensemble reports the feature weights of its heaviest member (the first of the heaviest).
+        var heaviest = ensemble is null ? 0 : ensemble.Weights.ToList().IndexOf(ensemble.Weights.Max());
+        var (weightKind, weights) = FeatureWeights.Of(exports[heaviest]);
 
         return new TrainingResult
         {
-            Signature = export.Signature,
+            Signature = exports[0].Signature,
             SearchedTrainers = trainerNames,
-            Trainer = best.Trainer,
-            Parameters = best.Parameters,
+            Trainer = chosenTrainer,
+            Parameters = ensemble is null ? best.Parameters : EnsembleParameters(ensemble),
             PrimaryMetric = metric,
             SelectionMetric = SelectionMetricOf(options.Task, train.RowCount),
             HigherIsBetter = true,
             HoldoutMetrics = ModelEvaluator.Evaluate(options.Task, holdout, options.Target, holdoutScores, classes),
             ConfusionMatrix = classes is null ? null : ModelEvaluator.Confusion(holdout, options.Target, holdoutScores, classes),
             HoldoutPredictions = classes is null ? ModelEvaluator.Predictions(holdout, options.Target, holdoutScores) : [],
-            CrossValidation = ranked.Select(r => r.Result).ToArray(),
+            CrossValidation = table,
             SkippedCandidates = candidates.Count - evaluated.Count,
             Folds = folds.Count,
             FeatureWeightKind = weightKind,
             FeatureWeights = weights,
             OnnxModel = onnx,
-            MlNetModel = model.Save(train),
+            MlNetModel = ensemble is null ? fitted[0].Save(train) : EnsembleArchive.Save(fitted, ensemble.Weights, train),
             Holdout = holdout,
             TrainRows = train.RowCount,
             HoldoutRows = holdout.RowCount,
@@ -173,7 +219,7 @@ public static class ModelTrainer
         bool Run(Evaluation evaluation, IEnumerable<(int[] Train, int[] Validation)> moreFolds)
         {
             var rungStarted = Stopwatch.GetTimestamp();
-            var scores = FoldScores(evaluation.Candidate, train, moreFolds.ToArray(), layout, classes, options, metric, Expired, budget.Token, () =>
+            var scores = FoldScores(evaluation.Candidate, train, moreFolds.ToArray(), layout, classes, options, metric, ensembling, Expired, budget.Token, () =>
                 progress?.Report(new TrainingProgress("cross-validation", ++done, total, evaluation.Candidate.Trainer)));
             cancellationToken.ThrowIfCancellationRequested();
             if (scores is null) return false;
@@ -181,6 +227,26 @@ public static class ModelTrainer
             evaluation.Seconds += Stopwatch.GetElapsedTime(rungStarted).TotalSeconds;
             return true;
         }
+    }
+
+    /// <summary>The name an ensemble is recorded under, in the CV table and as the chosen trainer.</summary>
+    public const string EnsembleTrainer = "ensemble";
+
+    /// <summary>Tasks whose search ends with a soft-voting ensemble candidate.</summary>
+    private static bool Ensembles(MlTask task) => task == MlTask.Multiclass;
+
+    /// <summary>An ensemble's parameters: member_i = trainer(key=value …, space-separated: no comma for CSV reports), weight_i = its weight (invariant, round-trip).</summary>
+    private static Dictionary<string, string> EnsembleParameters(EnsembleChoice choice)
+    {
+        var parameters = new Dictionary<string, string>();
+        for (var i = 0; i < choice.Members.Count; i++)
+        {
+            var c = choice.Members[i].Candidate;
+            parameters[$"member_{i}"] = $"{c.Trainer}({string.Join(" ", c.Parameters.Select(kv => $"{kv.Key}={kv.Value}"))})";
+            parameters[$"weight_{i}"] = choice.Weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return parameters;
     }
 
     /// <summary>Successive halving's first rung: this many folds for every candidate.</summary>
@@ -203,13 +269,18 @@ public static class ModelTrainer
     /// <summary>A fold's primary metric and selection score (higher is better) of one candidate at one stage.</summary>
     private readonly record struct FoldScore(double Primary, double Selection);
 
+    /// <summary>One fold of one candidate: a score per stage and, when kept, the validation rows' probabilities per stage.</summary>
+    private sealed record FoldResult(FoldScore[] Scores, float[][][]? Probabilities, int[] Validation);
+
     /// <summary>
     /// One candidate's fold scores so far, one list per stage (a boosted fit is scored after several round
     /// counts; any other candidate has one stage). It ranks by its best stage.
     /// </summary>
-    private sealed class Evaluation(TrainerCandidate candidate, string selectionMetric)
+    private sealed class Evaluation(TrainerCandidate candidate, string selectionMetric, int trainRows, bool keepOutOfFold)
     {
         private readonly List<FoldScore>[] _scores = Enumerable.Range(0, candidate.Stages?.Count ?? 1).Select(_ => new List<FoldScore>()).ToArray();
+        // Per stage, each training row's out-of-fold probabilities (classifiers, for the ensemble); null when not kept.
+        private float[][]?[]? _outOfFold = keepOutOfFold ? new float[][]?[candidate.Stages?.Count ?? 1] : null;
 
         public TrainerCandidate Candidate { get; } = candidate;
         public double Seconds { get; set; }
@@ -217,10 +288,36 @@ public static class ModelTrainer
         public double Best => _scores.Max(SelectionScore);
 
         /// <summary>One entry per fold, each with one score per stage.</summary>
-        public void Add(IReadOnlyList<FoldScore[]> folds)
+        public void Add(IReadOnlyList<FoldResult> folds)
         {
             foreach (var fold in folds)
-                for (var stage = 0; stage < _scores.Length; stage++) _scores[stage].Add(fold[stage]);
+                for (var stage = 0; stage < _scores.Length; stage++)
+                {
+                    _scores[stage].Add(fold.Scores[stage]);
+                    if (_outOfFold is null || fold.Probabilities is null) continue;
+                    var oof = _outOfFold[stage] ??= new float[trainRows][];
+                    for (var i = 0; i < fold.Validation.Length; i++) oof[fold.Validation[i]] = fold.Probabilities[stage][i];
+                }
+        }
+
+        /// <summary>The best stage's out-of-fold probabilities, once every fold is in; null if not kept.</summary>
+        public OutOfFold? OutOfFold()
+        {
+            if (_outOfFold is null) return null;
+            var best = Enumerable.Range(0, _scores.Length).OrderByDescending(i => SelectionScore(_scores[i])).First();
+            var oof = _outOfFold[best];
+            if (oof is null || oof.Any(p => p is null)) return null;
+            return new OutOfFold(Candidate.Stages is { } rounds ? Candidate.AtRounds!(rounds[best]) : Candidate, oof);
+        }
+
+        /// <summary>Frees the probabilities of every stage but the best (or all of them), once they are no longer needed.</summary>
+        public void Trim(bool all)
+        {
+            if (_outOfFold is null) return;
+            if (all) { _outOfFold = null; return; }
+            var best = Enumerable.Range(0, _scores.Length).OrderByDescending(i => SelectionScore(_scores[i])).First();
+            for (var i = 0; i < _outOfFold.Length; i++)
+                if (i != best) _outOfFold[i] = null;
         }
 
         /// <summary>
@@ -250,11 +347,12 @@ public static class ModelTrainer
     private static double SelectionFromScore(string metric, double score) => metric == "log_loss" ? -score : score;
 
     /// <summary>The candidate's scores on every fold (one per stage), or null when the budget stopped it first.</summary>
-    private static List<FoldScore[]>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
-        FeatureLayout layout, IReadOnlyList<string>? classes, TrainingOptions options, string metric, Func<bool> expired, CancellationToken budget, Action foldDone)
+    private static List<FoldResult>? FoldScores(TrainerCandidate candidate, Table train, IReadOnlyList<(int[] Train, int[] Validation)> folds,
+        FeatureLayout layout, IReadOnlyList<string>? classes, TrainingOptions options, string metric, bool keepProbabilities, Func<bool> expired,
+        CancellationToken budget, Action foldDone)
     {
         var selection = SelectionMetricOf(options.Task, train.RowCount);
-        var scores = new List<FoldScore[]>(folds.Count);
+        var scores = new List<FoldResult>(folds.Count);
         foreach (var (foldTrain, foldValidation) in folds)
         {
             if (expired() || budget.IsCancellationRequested) return null;
@@ -272,11 +370,11 @@ public static class ModelTrainer
             IReadOnlyList<ScoreResult> predictions = candidate.Stages is { } stages
                 ? StagedScores.Score(fitted, validation, stages)
                 : [fitted.Score(validation)];
-            scores.Add(predictions.Select(p =>
+            scores.Add(new FoldResult(predictions.Select(p =>
             {
                 var metrics = ModelEvaluator.Evaluate(options.Task, validation, options.Target, p, classes);
                 return new FoldScore(metrics[metric], ScoreOfSelection(selection, metrics[selection]));
-            }).ToArray());
+            }).ToArray(), keepProbabilities ? predictions.Select(p => p.Probabilities!).ToArray() : null, foldValidation));
             foldDone();
         }
 
