@@ -30,22 +30,25 @@ public sealed class DriftMonitor(
         var predictions = await UnseenAsync(batch.Predictions, cancellationToken);
         if (predictions.Count == 0) return;
 
-        // Thousands of rows a second arrive here in the embedded default: the rows are added without change detection
-        // (they are new, nothing to detect) and forgotten once saved, so the context never tracks more than one batch.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var prediction in predictions)
+        // Thousands of rows a second arrive here in the embedded default: they are new (nothing for the change tracker
+        // to track) and stored with multi-row inserts (RowInserter), the window rows and the outputs together or not at all.
+        var windowRows = new WindowRow[predictions.Count];
+        var outputs = new LoggedOutput[predictions.Count];
+        for (var i = 0; i < predictions.Count; i++)
         {
-            db.WindowRows.Add(new WindowRow
+            var prediction = predictions[i];
+            var numeric = prediction.NumericWithMissing();
+            windowRows[i] = new WindowRow
             {
                 ModelName = batch.ModelName,
                 Version = batch.Version,
                 PredictionId = prediction.PredictionId,
-                NumericJson = JsonSerializer.Serialize(prediction.NumericWithMissing(), ReferenceLoader.Json),
+                NumericJson = JsonSerializer.Serialize(numeric, ReferenceLoader.Json),
                 CategoricalJson = JsonSerializer.Serialize(prediction.Categorical),
                 Confidence = prediction.Confidence,
                 At = prediction.At,
-            });
-            db.Outputs.Add(new LoggedOutput
+            };
+            outputs[i] = new LoggedOutput
             {
                 PredictionId = prediction.PredictionId,
                 ModelName = batch.ModelName,
@@ -53,14 +56,18 @@ public sealed class DriftMonitor(
                 Output = prediction.Output,
                 Confidence = prediction.Confidence,
                 At = prediction.At,
-                Numeric = prediction.NumericWithMissing(),
+                Numeric = numeric,
                 Categorical = prediction.Categorical,
-            });
+            };
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await RowInserter.InsertAsync(db, windowRows, cancellationToken, nameof(WindowRow.Id));
+            await RowInserter.InsertAsync(db, outputs, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
         // Feedback may have arrived before this batch: its predictions can complete a quality window now.
         await quality.CheckAsync(reference, cancellationToken);
