@@ -21,7 +21,8 @@
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
 #           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/],
-#           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below).
+#           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below),
+#           BENCH_WARMUP [8s] (per target and body before the cells), BENCH_BASELINE_ARTIFACTS, BENCH_TRACE* (below).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -45,6 +46,7 @@ KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
 ROW_COUNTS=${BENCH_ROWS:-"1 100"}
 SETTLE=${BENCH_SETTLE:-60}
+WARMUP=${BENCH_WARMUP:-8s}
 declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)) [unbatched]=$((PORT + 4)) [baseline]=$((PORT + 5)))
 declare -A PID_OF=()
 declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict [unbatched]=/models/iris/predict [baseline]=/models/iris/predict)
@@ -214,11 +216,11 @@ trace_cell() { # target, name
 }
 wait_traces() { ((${#TRACE_PIDS[@]})) && wait "${TRACE_PIDS[@]}" || true; TRACE_PIDS=(); }
 
-# Every body the cells send, so that the cells measure code the JIT has already tiered up (a first 100-row cell spent
-# 14% of its CPU in the JIT when only single rows had warmed the hosts up).
+# Every body the cells send, BENCH_WARMUP [8s] each, so that the cells measure code the JIT has already tiered up: with
+# 3 s of single rows only, a first 100-row cell spent 12-19% of the gateway's CPU in tiered compilation (perf, load 25).
 log "warming up"
 for target in $TARGETS; do
-  for n in $ROW_COUNTS; do run_wrk "$(url_of "$target")" "$WORK/$([[ $n == 1 ]] && echo one || echo hundred).jsonl" 16 3s 0 >/dev/null; done
+  for n in $ROW_COUNTS; do run_wrk "$(url_of "$target")" "$WORK/$([[ $n == 1 ]] && echo one || echo hundred).jsonl" 16 "$WARMUP" 0 >/dev/null; done
 done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
