@@ -10,7 +10,10 @@
 #   bare      bench/inference/BareKestrel: reads the body, answers constant prediction-shaped JSON (the ceiling).
 #   peer      FastAPI + scikit-learn (bench/perf/peer.py, uvicorn, 2 workers, HistGradientBoosting with 100 rounds).
 #   unbatched the gateway again with adaptive batching off (Inference__Batching__Enabled=false): batching measured both ways.
-# Cells: 1 and 100 rows per request × BENCH_CONNECTIONS. Prints a markdown table (req/s, rows/s, p50, p99, non-2xx)
+#   baseline  the gateway as another build made it (BENCH_BASELINE_ARTIFACTS: that build's --artifacts-path, e.g. of an
+#             earlier commit exported with git archive): a change measured before/after in one run.
+# Cells: 1 and 100 rows per request × BENCH_CONNECTIONS. Prints a markdown table (req/s, rows/s, p50, p99, non-2xx, and
+# the target process's CPU time per request: user + system, children included, from /proc, over the cell)
 # and the ratios the issue asks for, with the load average: other work on the machine makes every number
 # pessimistic; the ratios come from one run.
 #
@@ -18,7 +21,8 @@
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
 #           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/],
-#           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below).
+#           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below),
+#           BENCH_WARMUP [8s] (per target and body before the cells), BENCH_BASELINE_ARTIFACTS, BENCH_TRACE* (below).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,13 +37,20 @@ DATA=${PLATFORM_SHARED_DATA:-$ROOT/data}
 PYTHON=${BENCH_PYTHON:-/usr/bin/python3} # Debian's, where python3-sklearn and python3-fastapi install
 read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
 read -r -a EMBEDDED_ENV <<<"${BENCH_EMBEDDED_ENV:-}"
+# Profiling with perf (BENCH_TRACE, below) needs the JIT's symbol maps.
+# (W^X off: with it, JIT-compiled code runs from a double mapping perf cannot attribute).
+[[ -n ${BENCH_TRACE:-} ]] && GATEWAY_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0) \
+  && EMBEDDED_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 WORK=$(mktemp -d /tmp/bench-perf.XXXXXX)
 KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
 ROW_COUNTS=${BENCH_ROWS:-"1 100"}
 SETTLE=${BENCH_SETTLE:-60}
-declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)) [unbatched]=$((PORT + 4)))
-declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict [unbatched]=/models/iris/predict)
+WARMUP=${BENCH_WARMUP:-8s}
+declare -A PORTS=([embedded]=$PORT [bare]=$((PORT + 1)) [gateway]=$((PORT + 2)) [peer]=$((PORT + 3)) [unbatched]=$((PORT + 4)) [baseline]=$((PORT + 5)))
+declare -A PID_OF=()
+declare -A PATHS=([embedded]=/models/iris/predict [gateway]=/models/iris/predict [bare]=/predict [peer]=/models/iris/predict [unbatched]=/models/iris/predict [baseline]=/models/iris/predict)
+BASELINE=${BENCH_BASELINE_ARTIFACTS:-}
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 cleanup() {
@@ -95,6 +106,7 @@ log "starting the embedded default on 127.0.0.1:${PORTS[embedded]} (trainer $TRA
   MASSTRANSIT_USAGE_TELEMETRY=false "${EMBEDDED_ENV[@]}" \
   dotnet "$ARTIFACTS/bin/Platform.Standalone/release/Platform.Standalone.dll" >"$WORK/embedded.log" 2>&1) &
 PIDS+=($!)
+PID_OF[embedded]=$!
 wait_for "http://127.0.0.1:${PORTS[embedded]}/alive" 120 "the embedded default to start"
 
 log "uploading iris.csv; waiting for the trained model to be served"
@@ -110,21 +122,29 @@ print("iris v%s: %s, %s %.3f on the holdout" % (v["version"], v["trainer"], v["p
 log "served: $MODEL"
 
 start_gateway() { # target, extra settings...
-  log "starting the gateway alone ($1) on 127.0.0.1:${PORTS[$1]}"
+  local artifacts=$ARTIFACTS
+  [[ $1 == baseline ]] && artifacts=$BASELINE
+  log "starting the gateway alone ($1, from $artifacts) on 127.0.0.1:${PORTS[$1]}"
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[$1]}" ASPNETCORE_ENVIRONMENT=Production \
     Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:${PORTS[embedded]}" "Auth__Keys__$KEY=consumer" \
     Platform__ServiceKey="$KEY" Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false "${@:2}" \
-    dotnet "$ARTIFACTS/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/$1.log" 2>&1) &
+    dotnet "$artifacts/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/$1.log" 2>&1) &
   PIDS+=($!)
+  PID_OF[$1]=$!
   wait_for "http://127.0.0.1:${PORTS[$1]}/health" 120 "the gateway ($1) to load the model"
 }
 # gateway: as configured by default (adaptive batching on); unbatched: the same with batching off, to measure both ways.
 [[ " $TARGETS " == *" gateway "* ]] && start_gateway gateway "${GATEWAY_ENV[@]}"
 [[ " $TARGETS " == *" unbatched "* ]] && start_gateway unbatched Inference__Batching__Enabled=false "${GATEWAY_ENV[@]}"
+if [[ " $TARGETS " == *" baseline "* ]]; then
+  [[ -f $BASELINE/bin/Platform.Inference/release/Platform.Inference.dll ]] || { log "baseline: set BENCH_BASELINE_ARTIFACTS to another build's --artifacts-path"; exit 1; }
+  start_gateway baseline "${GATEWAY_ENV[@]}"
+fi
 if [[ " $TARGETS " == *" bare "* ]]; then
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[bare]}" \
     dotnet "$ARTIFACTS/bin/BareKestrel/release/BareKestrel.dll" >"$WORK/bare.log" 2>&1) &
   PIDS+=($!)
+  PID_OF[bare]=$!
   wait_for "http://127.0.0.1:${PORTS[bare]}/predict" 60 "BareKestrel" -X POST --data-binary '{}'
 fi
 if [[ " $TARGETS " == *" peer "* ]]; then
@@ -132,19 +152,28 @@ if [[ " $TARGETS " == *" peer "* ]]; then
   (cd "$WORK" && exec env BENCH_IRIS="$DATA/iris.csv" "$PYTHON" -m uvicorn --app-dir "$HERE" peer:app --workers 2 \
     --host 127.0.0.1 --port "${PORTS[peer]}" --log-level warning --no-access-log >"$WORK/peer.log" 2>&1) &
   PIDS+=($!)
+  PID_OF[peer]=$!
   wait_for "http://127.0.0.1:${PORTS[peer]}/models/iris/predict" 120 "the peer" \
     -X POST -H "Content-Type: application/json" --data-binary "$(head -1 "$WORK/one.jsonl")"
 fi
 
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-run_wrk() { # url, bodies file, connections, duration -> "req/s p50 p99 non2xx"
-  local threads=$(($3 < 2 ? 1 : 2)) out rps p50 p99 errors
+# CPU time (user + system, clock ticks) of one process, and of its children for the peer's uvicorn workers.
+process_ticks() { local pid=$1 total=0 child; [[ -r /proc/$pid/stat ]] || { echo 0; return; }
+  total=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  for child in $(cat "/proc/$pid/task/"*/children 2>/dev/null); do total=$((total + $(process_ticks "$child"))); done
+  echo "$total"; }
+run_wrk() { # url, bodies file, connections, duration, pid of the target -> "req/s p50 p99 non2xx cpu-µs-per-request"
+  local threads=$(($3 < 2 ? 1 : 2)) out rps p50 p99 errors requests before after
+  before=$(process_ticks "$5")
   out=$(BENCH_KEY=$KEY BENCH_BODIES=$2 wrk -t"$threads" -c"$3" -d"$4" --latency -s "$ROOT/bench/inference/request.lua" "$1")
+  after=$(process_ticks "$5")
   rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errors=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
-  echo "$rps $p50 $p99 ${errors:-0}"
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  echo "$rps $p50 $p99 ${errors:-0} $(awk -v t=$((after - before)) -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "n/a" }')"
 }
 url_of() { echo "http://127.0.0.1:${PORTS[$1]}${PATHS[$1]}"; }
 
@@ -164,11 +193,38 @@ settle() {
   return 0
 }
 
+# BENCH_TRACE="gateway ...": a CPU profile of those targets' cells, 2 s into the cell for BENCH_TRACE_SECONDS [5], into
+# BENCH_TRACE_DIR. BENCH_TRACE_TOOL=perf (default when installed: on-CPU samples, native frames such as ONNX Runtime's
+# included; the .NET hosts then run with DOTNET_PerfMapEnabled=1 so JIT-compiled frames have names) or dotnet-trace
+# (sampled thread time, managed frames only, speedscope file). Profiling costs the traced process CPU: read those
+# cells' numbers as the profile's context, not as results.
+TRACE_TARGETS=${BENCH_TRACE:-}
+TRACE_DIR=${BENCH_TRACE_DIR:-/tmp/bench-perf-traces}
+TRACE_SECONDS=${BENCH_TRACE_SECONDS:-5}
+TRACE_TOOL=${BENCH_TRACE_TOOL:-$(command -v perf >/dev/null && echo perf || echo dotnet-trace)}
+TRACE_PIDS=()
+trace_cell() { # target, name
+  mkdir -p "$TRACE_DIR"
+  if [[ $TRACE_TOOL == perf ]]; then
+    (sleep 2 && exec perf record -F 499 -g -p "${PID_OF[$1]}" -o "$TRACE_DIR/$2.perf.data" -- sleep "$TRACE_SECONDS" >"$TRACE_DIR/$2.log" 2>&1) &
+  else
+    local tracer; tracer=$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")
+    (sleep 2 && exec "$tracer" collect -p "${PID_OF[$1]}" --profile dotnet-sampled-thread-time --format Speedscope \
+      --duration "00:00:00:$(printf '%02d' "$TRACE_SECONDS")" -o "$TRACE_DIR/$2.nettrace" >"$TRACE_DIR/$2.log" 2>&1) &
+  fi
+  TRACE_PIDS+=($!)
+}
+wait_traces() { ((${#TRACE_PIDS[@]})) && wait "${TRACE_PIDS[@]}" || true; TRACE_PIDS=(); }
+
+# Every body the cells send, BENCH_WARMUP [8s] each, so that the cells measure code the JIT has already tiered up: with
+# 3 s of single rows only, a first 100-row cell spent 12-19% of the gateway's CPU in tiered compilation (perf, load 25).
 log "warming up"
-for target in $TARGETS; do run_wrk "$(url_of "$target")" "$WORK/one.jsonl" 16 3s >/dev/null; done
+for target in $TARGETS; do
+  for n in $ROW_COUNTS; do run_wrk "$(url_of "$target")" "$WORK/$([[ $n == 1 ]] && echo one || echo hundred).jsonl" 16 "$WARMUP" 0 >/dev/null; done
+done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A RPS P99
+declare -A RPS P99 CPU
 ROWS=()
 for n in $ROW_COUNTS; do
   body=$([[ $n == 1 ]] && echo one || echo hundred)
@@ -176,10 +232,13 @@ for n in $ROW_COUNTS; do
     for target in $TARGETS; do
       settle
       log "$target, $n row(s), $c connection(s), $DURATION"
-      read -r rps p50 p99 errors < <(run_wrk "$(url_of "$target")" "$WORK/$body.jsonl" "$c" "$DURATION")
+      [[ " $TRACE_TARGETS " == *" $target "* ]] && trace_cell "$target" "$target-$n-rows-$c-connections"
+      read -r rps p50 p99 errors cpu < <(run_wrk "$(url_of "$target")" "$WORK/$body.jsonl" "$c" "$DURATION" "${PID_OF[$target]:-0}")
+      wait_traces
       RPS[$target,$n,$c]=$rps
       P99[$target,$n,$c]=$p99
-      ROWS+=("| $target | $n | $c | $rps | $((rps * n)) | $p50 | $p99 | $errors |")
+      CPU[$target,$n,$c]=$cpu
+      ROWS+=("| $target | $n | $c | $rps | $((rps * n)) | $p50 | $p99 | $errors | $cpu |")
     done
   done
 done
@@ -196,8 +255,8 @@ echo "Load average (1/5/15 min): $LOAD_BEFORE before, $LOAD_AFTER after (other w
 echo "Each cell started once the targets were idle (under 0.1 core; longest wait ${SETTLE_MAX} s, at most $SETTLE s)."
 echo "Embedded default: training runs for iris at the end $RUNS (1 = no retrain interfered); drift windows closed during the run: $WINDOWS."
 echo
-echo "| target | rows/request | connections | req/s | rows/s | p50 ms | p99 ms | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | rows/request | connections | req/s | rows/s | p50 ms | p99 ms | non-2xx | CPU µs/request |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "| ratio | rows/request | connections | value |"
@@ -209,5 +268,7 @@ for n in $ROW_COUNTS; do
     echo "| gateway req/s ÷ bare req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[bare,$n,$c]:-}") |"
     echo "| gateway p99 ÷ bare p99 | $n | $c | $(ratio "${P99[gateway,$n,$c]:-}" "${P99[bare,$n,$c]:-}") |"
     [[ -n ${RPS[unbatched,$n,$c]:-} ]] && echo "| gateway req/s ÷ unbatched gateway req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[unbatched,$n,$c]:-}") |"
+    [[ -n ${RPS[baseline,$n,$c]:-} ]] && echo "| gateway req/s ÷ baseline gateway req/s | $n | $c | $(ratio "${RPS[gateway,$n,$c]:-}" "${RPS[baseline,$n,$c]:-}") |" \
+      && echo "| gateway CPU/request ÷ baseline CPU/request | $n | $c | $(ratio "${CPU[gateway,$n,$c]:-}" "${CPU[baseline,$n,$c]:-}") |"
   done
 done

@@ -52,7 +52,7 @@ public static class PredictionWriter
         var logged = new LoggedRows(scored.Count);
         for (var row = first; row < end; row++)
         {
-            var id = Guid.CreateVersion7(now);
+            var id = PredictionIds.Next(now);
             json.WriteStringValue(id);
             logged.Add(log, model, batch, row, id, now);
         }
@@ -103,7 +103,7 @@ public static class PredictionWriter
 
         var now = DateTimeOffset.UtcNow;
         var logged = new LoggedRows(rows);
-        for (var row = first; row < end; row++) logged.Add(log, model, batch, row, Guid.CreateVersion7(now), now);
+        for (var row = first; row < end; row++) logged.Add(log, model, batch, row, PredictionIds.Next(now), now);
         logged.WriteTo(log);
         return body;
     }
