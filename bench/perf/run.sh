@@ -176,6 +176,7 @@ run_wrk() { # url, bodies file, connections, duration, pid of the target -> "req
   echo "$rps $p50 $p99 ${errors:-0} $(awk -v t=$((after - before)) -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "n/a" }')"
 }
 url_of() { echo "http://127.0.0.1:${PORTS[$1]}${PATHS[$1]}"; }
+bodies_of() { echo "$WORK/$([[ $1 == 1 ]] && echo one || echo hundred).jsonl"; } # rows per request -> bodies file
 
 # Before each cell, wait (at most BENCH_SETTLE s) until the targets together use under a tenth of a core. The embedded
 # default goes on working after its own cell (Monitoring windows and drift-checks the rows it just logged: measured,
@@ -220,20 +221,19 @@ wait_traces() { ((${#TRACE_PIDS[@]})) && wait "${TRACE_PIDS[@]}" || true; TRACE_
 # 3 s of single rows only, a first 100-row cell spent 12-19% of the gateway's CPU in tiered compilation (perf, load 25).
 log "warming up"
 for target in $TARGETS; do
-  for n in $ROW_COUNTS; do run_wrk "$(url_of "$target")" "$WORK/$([[ $n == 1 ]] && echo one || echo hundred).jsonl" 16 "$WARMUP" 0 >/dev/null; done
+  for n in $ROW_COUNTS; do run_wrk "$(url_of "$target")" "$(bodies_of "$n")" 16 "$WARMUP" 0 >/dev/null; done
 done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A RPS P99 CPU
 ROWS=()
 for n in $ROW_COUNTS; do
-  body=$([[ $n == 1 ]] && echo one || echo hundred)
   for c in $CONNECTIONS; do
     for target in $TARGETS; do
       settle
       log "$target, $n row(s), $c connection(s), $DURATION"
       [[ " $TRACE_TARGETS " == *" $target "* ]] && trace_cell "$target" "$target-$n-rows-$c-connections"
-      read -r rps p50 p99 errors cpu < <(run_wrk "$(url_of "$target")" "$WORK/$body.jsonl" "$c" "$DURATION" "${PID_OF[$target]:-0}")
+      read -r rps p50 p99 errors cpu < <(run_wrk "$(url_of "$target")" "$(bodies_of "$n")" "$c" "$DURATION" "${PID_OF[$target]:-0}")
       wait_traces
       RPS[$target,$n,$c]=$rps
       P99[$target,$n,$c]=$p99
