@@ -34,5 +34,3 @@ public sealed record TrainingOptions(
     bool OneStandardErrorRule = true,
     int EnsembleSize = 5);
 
-/// <summary>Progress of a training run: stage "cross-validation" counts candidate fits, then "refit", "export".</summary>
-public sealed record TrainingProgress(string Stage, int Done, int Total, string? Detail = null);

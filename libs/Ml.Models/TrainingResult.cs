@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using Platform.Ml.Data;
 
 namespace Platform.Ml.Models;
@@ -21,18 +22,8 @@ public sealed record CandidateResult(
     double SelectionMean = double.NaN,
     double SelectionStdError = double.NaN);
 
-/// <summary>
-/// What the model learnt about one feature. Linear models: the coefficient on the standardised feature (per class
-/// for multiclass, <see cref="Class"/> set). Trees: the share of all splits made on the feature (sums to 1).
-/// Numeric features are named as their column; one-hot slots as <c>column=category</c>.
-/// </summary>
-public sealed record FeatureWeight(string Feature, string? Class, double Value);
-
-/// <summary>Counts of (actual, predicted) class pairs: <c>Counts[actual][predicted]</c>, both in <see cref="Labels"/> order.</summary>
-public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[][] Counts);
-
-/// <summary>One holdout row of a regression: the true target and the model's prediction (for a residual plot).</summary>
-public sealed record HoldoutPrediction(double Actual, double Predicted);
+// FeatureWeight, ConfusionMatrix and HoldoutPrediction live in Platform.Contracts (TrainingModels.cs): Training's
+// run read model carries them as they are, so they are declared once where every reader can reach them.
 
 /// <summary>Everything a training run produced, and what is needed to reproduce it.</summary>
 public sealed class TrainingResult

@@ -115,14 +115,12 @@ public sealed class ModelRegistrar(
     /// </summary>
     private async Task ConfirmWithTrainingAsync(ModelTrained trained, CancellationToken cancellationToken)
     {
-        var run = await http.GetFromJsonAsync<ReportedRun>(new Uri(options.Value.TrainingUrl, $"runs/{trained.RunId}"), Json, cancellationToken)
+        var run = await http.GetFromJsonAsync<RunResponse>(new Uri(options.Value.TrainingUrl, $"runs/{trained.RunId}"), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken)
             ?? throw new InvalidDataException($"Training reports no run {trained.RunId}.");
-        if (run.Status != "succeeded" || run.Model != trained.ModelName || !string.Equals(run.ArtifactSha256, trained.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+        if (run.Status != RunStatuses.Succeeded || run.Model != trained.ModelName || !string.Equals(run.ArtifactSha256, trained.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException(
                 $"ModelTrained for run {trained.RunId} does not match the run Training reports ({run.Model}, {run.Status}, artifact {run.ArtifactSha256}); not registered.");
     }
-
-    private sealed record ReportedRun(string Model, string Status, string? ArtifactSha256);
 
     /// <summary>An operator points production at a version of their choice (promote by hand, or roll back).</summary>
     /// <param name="keyId">The id of the operator's API key, recorded in the audit.</param>

@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using System.Collections.Concurrent;
 using Platform.Ml.Models;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Platform.Contracts;
 
 namespace Platform.Contracts.Tests;
@@ -81,5 +82,27 @@ public static class ContractSamples
             SchemaVersion: 1, AppendedTo: 2, DroppedRows: 0);
         yield return datasetVersion;
         yield return new DatasetResponse("diabetes", 3, [datasetVersion, datasetVersion with { Version = 2, AppendedTo = null, RowCount = 353 }]);
+        var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["l2"] = "0.01" });
+        var runMetrics = JsonSerializer.SerializeToElement(Metrics);
+        var data = new DataSelection("since-drift: drift at row 300", "diabetes", 4, 300, 380, 400,
+            [new VersionRows(3, DatasetSources.Upload, 300, 353), new VersionRows(4, DatasetSources.Feedback, 353, 400)]);
+        var succeeded = new RunResponse(Run, "diabetes", RunStatuses.Succeeded, "done", null, TriggerNames.DatasetUploaded,
+            "diabetes", 4, Sha, TaskNames.Regression, "target", "sdca", 42, parameters, runMetrics, null, "r2", 1, 0.41, 64, 16,
+            Sha, 18_432, null, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", At.AddMinutes(-2), At, 118.5,
+            At.AddMinutes(-3), 1, 1, null, data, null, [new HoldoutPrediction(151, 148.2), new HoldoutPrediction(75, 96.4)],
+            "coefficient", [new FeatureWeight("age", null, 0.12), new FeatureWeight("region=north", null, -0.4)]);
+        yield return succeeded;
+        yield return succeeded with
+        {
+            Model = "iris", Status = RunStatuses.Running, Stage = "cross-validation", Progress = new TrainingProgress("cross-validation", 7, 20, "fast-forest"),
+            Task = TaskNames.Multiclass, FinishedAt = null, ConfusionMatrix = new ConfusionMatrix(["setosa", "versicolor"], [[10, 0], [1, 9]]),
+            HoldoutPredictions = null, FeatureWeightKind = "split_share", FeatureWeights = [new FeatureWeight("petal_length", "setosa", 0.6)],
+        };
+        // A drift retrain waiting for labelled rows: most of a run is not there yet.
+        yield return new RunResponse(Guid.NewGuid(), "diabetes", RunStatuses.AwaitingData, "awaiting 200 labelled rows", null, TriggerNames.Drift,
+            "diabetes", 3, "", null, null, null, 0, null, null, null, null, null, null, 0, 0, null, 0, null, null, At, null, 0, At, 0, 0, null);
+        yield return new RetrainAccepted("diabetes", "requested by an operator");
+        yield return new RetrainRequest("new rows from the clinic");
+        yield return new RetrainRequest(null);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using Microsoft.Extensions.Time.Testing;
 using Platform.Ml.Data;
 

@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using Platform.Ml.Data;
 
 namespace Platform.Ml.Models.Tests;

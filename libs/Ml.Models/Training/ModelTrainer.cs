@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using System.Diagnostics;
 using Platform.Ml.Data;
 using Platform.Ml.Models.Onnx;

@@ -6,7 +6,6 @@ using Platform.Ml.Data.Profiling;
 using Platform.Monitoring.Apis;
 using Platform.OperatorConsole.Login;
 using Platform.Registry.Apis;
-using Platform.Training.Apis;
 
 namespace Platform.OperatorConsole.Api;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Platform.Training.Apis;
+using Platform.Contracts;
 
 namespace Platform.OperatorConsole.Components;
 

@@ -60,8 +60,8 @@ public sealed class RunReconciler(
     {
         var http = httpClients.CreateClient(HttpClientName);
         var trainingUrl = options.Value.TrainingUrl;
-        var runs = await http.GetFromJsonAsync<List<ListedRun>>(new Uri(trainingUrl, "runs"), ModelRegistrar.Json, cancellationToken) ?? [];
-        var succeeded = runs.Where(r => r.Status == "succeeded").Select(r => r.Id).ToList();
+        var runs = await http.GetFromJsonAsync<List<RunResponse>>(new Uri(trainingUrl, "runs"), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken) ?? [];
+        var succeeded = runs.Where(r => r.Status == RunStatuses.Succeeded).Select(r => r.Id).ToList();
         if (succeeded.Count == 0) return 0;
 
         HashSet<Guid> known;
@@ -116,7 +116,4 @@ public sealed class RunReconciler(
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         return started.Task.WaitAsync(cancellationToken);
     }
-
-    // Training's run list, the fields used here.
-    private sealed record ListedRun(Guid Id, string Status);
 }

@@ -12,18 +12,7 @@ using Platform.Training.Model;
 
 namespace Platform.Training.Apis;
 
-public sealed record RunResponse(
-    Guid Id, string Model, string Status, string Stage, TrainingProgress? Progress, string Trigger,
-    string Dataset, int DatasetVersion, string DatasetSha256, string? Task, string? Target, string? Trainer, int Seed,
-    JsonElement? Parameters, JsonElement? Metrics, JsonElement? CrossValidation, string? PrimaryMetric,
-    int? ChampionVersion, double? ChampionMetric, int TrainRows, int HoldoutRows,
-    string? ArtifactSha256, long ArtifactSizeBytes, string? Error, string? TraceId,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double DurationSeconds,
-    DateTimeOffset QueuedAt, int Attempts, int Requests, string? Interruption, DataSelection? Data = null,
-    ConfusionMatrix? ConfusionMatrix = null, IReadOnlyList<HoldoutPrediction>? HoldoutPredictions = null,
-    string? FeatureWeightKind = null, IReadOnlyList<FeatureWeight>? FeatureWeights = null);
-
-public sealed record RetrainAccepted(string Model, string Reason);
+// The read models (RunResponse, RetrainAccepted, RetrainRequest) are in Platform.Contracts (TrainingModels.cs).
 
 public static class RunsApiShapes
 {
@@ -38,7 +27,7 @@ public static class RunsApiShapes
 
     /// <summary>A drift retrain that waits for labelled rows, listed with the runs as status "awaiting-data".</summary>
     public static RunResponse ToResponse(RetrainWait w) => new(
-        w.Id, w.ModelName, "awaiting-data", w.Progress, null, TriggerNames.Drift,
+        w.Id, w.ModelName, RunStatuses.AwaitingData, w.Progress, null, TriggerNames.Drift,
         w.DatasetName, w.BaseVersion, "", null, null, null, 0, null, null, null, null, null, null, 0, 0,
         null, 0, null, null, w.CreatedAt, null, 0,
         w.CreatedAt, 0, 0, null);
@@ -112,6 +101,3 @@ public static class RunsApi
         return TypedResults.Accepted($"/runs?model={Uri.EscapeDataString(name)}", accepted);
     }
 }
-
-/// <param name="Reason">Why (at most 500 characters); recorded with the key id that asked.</param>
-public sealed record RetrainRequest(string? Reason);

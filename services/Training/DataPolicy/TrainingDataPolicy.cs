@@ -1,3 +1,5 @@
+using Platform.Contracts;
+
 namespace Platform.Training.DataPolicy;
 
 /// <summary>The policy as a pure function: which rows of a dataset version a run trains on and which it holds out for the gate.</summary>

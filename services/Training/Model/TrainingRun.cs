@@ -90,7 +90,7 @@ public sealed class TrainingRun
     };
 
     /// <summary>Exactly which rows of which dataset versions trained the run and which were held out for the gate.</summary>
-    public DataPolicy.DataSelection? Data { get; set; }
+    public Platform.Contracts.DataSelection? Data { get; set; }
 }
 
 /// <summary>
@@ -103,14 +103,14 @@ public sealed class RunEvaluation
     public Guid RunId { get; set; }
 
     /// <summary>Classifiers: the holdout confusion matrix.</summary>
-    public Platform.Ml.Models.ConfusionMatrix? ConfusionMatrix { get; set; }
+    public Platform.Contracts.ConfusionMatrix? ConfusionMatrix { get; set; }
 
     /// <summary>Regression: a bounded, evenly spaced sample of holdout (actual, predicted) pairs.</summary>
-    public IReadOnlyList<Platform.Ml.Models.HoldoutPrediction>? HoldoutPredictions { get; set; }
+    public IReadOnlyList<Platform.Contracts.HoldoutPrediction>? HoldoutPredictions { get; set; }
 
     /// <summary>"coefficient" (linear models) or "split_share" (trees): what <see cref="FeatureWeights"/> holds.</summary>
     public string? FeatureWeightKind { get; set; }
 
     /// <summary>The selected model's coefficients or split shares, largest magnitude first.</summary>
-    public IReadOnlyList<Platform.Ml.Models.FeatureWeight>? FeatureWeights { get; set; }
+    public IReadOnlyList<Platform.Contracts.FeatureWeight>? FeatureWeights { get; set; }
 }

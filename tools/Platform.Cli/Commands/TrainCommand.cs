@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using Platform.Contracts;
 using Platform.Ml.Models;
 using Spectre.Console;
 
