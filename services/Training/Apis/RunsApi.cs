@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,8 +44,8 @@ public static class RunsApi
     {
         var runs = app.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync).WithName("ListRuns")
-            .WithSummary("List training runs, newest first, optionally for one model; drift retrains waiting for labelled rows show as \"awaiting-data\"; the confusion matrix, holdout predictions and feature weights are on GET /runs/{id} only")
-            .RequireApiKeyRole(ApiKeys.Reader);
+            .WithSummary("List training runs, newest first, optionally for one model, one status (?status=) and finished after an instant (?finishedAfter=); drift retrains waiting for labelled rows show as \"awaiting-data\"; the confusion matrix, holdout predictions and feature weights are on GET /runs/{id} only")
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("One run: params, metrics, CV table, confusion matrix or residual sample, the model's coefficients or feature importances, live progress while running, attempts and the last interruption")
             .RequireApiKeyRole(ApiKeys.Reader);
         runs.MapGet("/{id:guid}/artifacts/{file}", GetArtifact)
@@ -58,14 +59,15 @@ public static class RunsApi
         return app;
     }
 
-    private static async Task<Ok<List<RunResponse>>> ListAsync(string? model, TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<RunResponse>>, ProblemHttpResult>> ListAsync(
+        [Description("Only this model's runs")] string? model,
+        [Description("Only runs in this status: queued, running, succeeded, failed, or awaiting-data (drift retrains waiting for labelled rows)")] string? status,
+        [Description("Only runs that finished after this instant (ISO 8601; UTC when it has no offset)")] string? finishedAfter,
+        TrainingDbContext db, RunProgress progress, CancellationToken cancellationToken)
     {
-        var query = db.Runs.AsNoTracking();
-        if (!string.IsNullOrEmpty(model)) query = query.Where(r => r.ModelName == model);
-        // Without the run's Evaluation (same row, table splitting): its columns are not even read.
-        var runs = await query.ToListAsync(cancellationToken);
-        var waits = await db.RetrainWaits.AsNoTracking()
-            .Where(w => w.Status == RetrainWaitStatus.Awaiting && (string.IsNullOrEmpty(model) || w.ModelName == model)).ToListAsync(cancellationToken);
+        if (!RunListFilter.TryParse(model, status, finishedAfter, out var filter, out var problem)) return problem!;
+        var runs = await filter.RunsAsync(db, cancellationToken);
+        var waits = await filter.WaitsAsync(db, cancellationToken);
         // The evaluation charts' data (up to 500 points a run) and the weights stay on GET /runs/{id}: a list of
         // hundreds of runs would otherwise read and carry hundreds of thousands of points nobody draws.
         return TypedResults.Ok(runs.Select(r => RunsApiShapes.ToResponse(r, progress.Get(r.Id)))
