@@ -63,6 +63,14 @@ public sealed class ReconcileOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// After the full pass at start-up, a pass lists only the runs that succeeded since the previous pass began, less
+    /// this much: it covers the two hosts' clocks disagreeing and a run whose finish time was set a moment before it
+    /// was committed. A run still waiting for a retry holds the watermark back to its own finish time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan WatermarkOverlap { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>The paired bootstrap on the gate's holdout of newest rows (<c>Registry:Gate</c>).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,13 +20,22 @@ public sealed class FakeTraining : HttpMessageHandler
     private readonly ConcurrentDictionary<Guid, Run> _runs = new();
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
 
+    /// <summary>When a run finished unless the test says: a minute before the harness's clock starts.</summary>
+    public static readonly DateTimeOffset Finished = new(2026, 11, 30, 23, 59, 0, TimeSpan.Zero);
+
+    private readonly ConcurrentQueue<string> _listQueries = new();
+
     /// <param name="Event">What the run kept; null: a run from before runs kept it.</param>
     /// <param name="ArtifactSha256">The hash Training reports for the run's artifact.</param>
-    public sealed record Run(string Model, string Status, string ArtifactSha256, ModelTrained? Event);
+    /// <param name="FinishedAt">When the run finished (<see cref="Finished"/> when not given); what ?finishedAfter= compares.</param>
+    public sealed record Run(string Model, string Status, string ArtifactSha256, ModelTrained? Event, DateTimeOffset? FinishedAt = null);
 
     public void Add(Guid id, Run run) => _runs[id] = run;
 
     public int Requests(string path) => _requests.GetValueOrDefault(path);
+
+    /// <summary>The query strings GET /runs was asked with, in order ("" for none).</summary>
+    public IReadOnlyList<string> ListQueries => [.. _listQueries];
 
     public static string EventPath(Guid runId) => $"/runs/{runId}/artifacts/model-trained.json";
 
@@ -41,22 +51,39 @@ public sealed class FakeTraining : HttpMessageHandler
     {
         var path = request.RequestUri!.AbsolutePath;
         _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
-        return Task.FromResult(Answer(path));
+        return Task.FromResult(Answer(path, request.RequestUri.Query));
     }
 
-    private HttpResponseMessage Answer(string path)
+    private HttpResponseMessage Answer(string path, string query)
     {
         if (path == "/runs")
-            return Json(_runs.Select(r => new { id = r.Key, model = r.Value.Model, status = r.Value.Status }));
+        {
+            _listQueries.Enqueue(query.TrimStart('?'));
+            // Training's filters, as GET /runs applies them.
+            var parameters = System.Web.HttpUtility.ParseQueryString(query);
+            var status = parameters["status"];
+            DateTimeOffset? after = parameters["finishedAfter"] is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
+            return Json(_runs.Where(r => (status is null || r.Value.Status == status) && (after is null || FinishedAt(r.Value) > after))
+                .Select(r => Response(r.Key, r.Value)).ToList());
+        }
+
         foreach (var (id, run) in _runs)
         {
-            if (path == $"/runs/{id}") return Json(new { model = run.Model, status = run.Status, artifactSha256 = run.ArtifactSha256 });
+            if (path == $"/runs/{id}") return Json(Response(id, run));
             if (path == EventPath(id) && run.Event is not null) return Json(run.Event);
             if (path == $"/runs/{id}/artifacts/model.onnx") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Artifact) };
         }
 
         return new HttpResponseMessage(HttpStatusCode.NotFound);
     }
+
+    private static DateTimeOffset? FinishedAt(Run run) => run.Status == RunStatuses.Succeeded || run.Status == RunStatuses.Failed ? run.FinishedAt ?? Finished : null;
+
+    /// <summary>The run as Training's read model has it (the fields the Registry reads set, the rest plausible).</summary>
+    private static RunResponse Response(Guid id, Run run) => new(
+        id, run.Model, run.Status, run.Status, null, "dataset", run.Model, 1, new string('d', 64), "regression", "target", "sdca", 42,
+        null, null, null, "r2", null, null, 80, 20, run.ArtifactSha256, Artifact.Length, null, null,
+        Finished.AddMinutes(-1), FinishedAt(run), 60, Finished.AddMinutes(-2), 1, 1, null);
 
     private static HttpResponseMessage Json<T>(T body) =>
         new(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(body, ModelRegistrar.Json), Encoding.UTF8, "application/json") };

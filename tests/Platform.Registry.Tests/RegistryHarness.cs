@@ -38,10 +38,14 @@ public sealed class RegistryHarness : IAsyncDisposable
         services.AddHttpClient(RunReconciler.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Training);
         _services = services.BuildServiceProvider();
         using (var scope = _services.CreateScope()) scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.EnsureCreated();
-        Reconciler = new RunReconciler(_services.GetRequiredService<IHttpClientFactory>(), _services.GetRequiredService<IServiceScopeFactory>(),
+        Reconciler = NewReconciler();
+    }
+
+    /// <summary>A reconciler as a restarted process has it: nothing remembered (no watermark, no retries).</summary>
+    public RunReconciler NewReconciler() =>
+        new(_services.GetRequiredService<IHttpClientFactory>(), _services.GetRequiredService<IServiceScopeFactory>(),
             _services.GetRequiredService<IOptions<RegistryOptions>>(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), Clock,
             NullLogger<RunReconciler>.Instance);
-    }
 
     /// <summary>Runs <paramref name="work"/> with a registrar and database of a scope of their own.</summary>
     public async Task<T> InScopeAsync<T>(Func<ModelRegistrar, RegistryDbContext, Task<T>> work)

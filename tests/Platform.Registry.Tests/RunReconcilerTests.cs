@@ -108,5 +108,55 @@ public sealed class RunReconcilerTests : IAsyncDisposable
         Assert.Equal(1, _registry.Training.Requests(FakeTraining.EventPath(run)));
     }
 
+    [Fact]
+    public async Task After_the_full_pass_at_start_up_a_pass_lists_only_the_runs_succeeded_since_the_last_pass_less_the_overlap()
+    {
+        var start = _registry.Clock.GetUtcNow();
+        var first = Guid.NewGuid();
+        _registry.Training.Add(first, new("diabetes", "succeeded", FakeTraining.ArtifactSha, FakeTraining.Trained(first, r2: 0.3), start.AddDays(-3)));
+        Assert.Equal(1, await _registry.Reconciler.ReconcileAsync(default));
+
+        _registry.Clock.Advance(TimeSpan.FromSeconds(30));
+        var next = Guid.NewGuid();
+        _registry.Training.Add(next, new("diabetes", "succeeded", FakeTraining.ArtifactSha, FakeTraining.Trained(next, r2: 0.35), start.AddSeconds(20)));
+        // Finished before the watermark less the overlap (committed that late only if a clock is off by more): not listed.
+        var late = Guid.NewGuid();
+        _registry.Training.Add(late, new("diabetes", "succeeded", FakeTraining.ArtifactSha, FakeTraining.Trained(late, r2: 0.4), start.AddMinutes(-11)));
+        Assert.Equal(1, await _registry.Reconciler.ReconcileAsync(default));
+
+        Assert.Equal(["status=succeeded", "status=succeeded&finishedAfter=" + Uri.EscapeDataString("2026-11-30T23:50:00.0000000Z")],
+            _registry.Training.ListQueries);
+        Assert.Equal([first, next], (await _registry.VersionsAsync()).Select(v => v.RunId));
+        Assert.Equal(0, _registry.Training.Requests(FakeTraining.EventPath(late)));
+
+        // A restart's reconciler starts with a full pass, which finds it.
+        Assert.Equal(1, await _registry.NewReconciler().ReconcileAsync(default));
+        Assert.Equal("status=succeeded", _registry.Training.ListQueries[^1]);
+        Assert.Contains(late, (await _registry.VersionsAsync()).Select(v => v.RunId));
+    }
+
+    [Fact]
+    public async Task A_run_waiting_for_a_retry_holds_the_watermark_back_so_it_is_still_listed_once_its_registration_can_succeed()
+    {
+        _registry.Options.Reconcile.Interval = TimeSpan.FromSeconds(30);
+        _registry.Options.Reconcile.MaxRetryDelay = TimeSpan.FromMinutes(2);
+        _registry.Options.Reconcile.WatermarkOverlap = TimeSpan.FromMinutes(1);
+        var run = Guid.NewGuid();
+        _registry.Training.Add(run, new("diabetes", "succeeded", new string('0', 64), FakeTraining.Trained(run, r2: 0.45), _registry.Clock.GetUtcNow()));
+
+        // Ten minutes of failing passes: ten overlaps past the run's finish.
+        for (var pass = 0; pass < 20; pass++)
+        {
+            Assert.Equal(0, await _registry.Reconciler.ReconcileAsync(default));
+            _registry.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.All(_registry.Training.ListQueries.Skip(1), q => Assert.Contains("finishedAfter=" + Uri.EscapeDataString("2026-11-30T23:59:00.0000000Z"), q, StringComparison.Ordinal));
+        _registry.Training.Add(run, new("diabetes", "succeeded", FakeTraining.ArtifactSha, FakeTraining.Trained(run, r2: 0.45), _registry.Clock.GetUtcNow().AddMinutes(-10)));
+        _registry.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await _registry.Reconciler.ReconcileAsync(default));
+        Assert.Equal(run, Assert.Single(await _registry.VersionsAsync()).RunId);
+    }
+
     public ValueTask DisposeAsync() => _registry.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,8 @@ namespace Platform.Registry.Reconciliation;
 /// <summary>
 /// Converges the Registry with Training when a <c>ModelTrained</c> was lost (the embedded default's in-memory bus
 /// when the process dies, a message in <c>_error</c>): once the host has started and then every
-/// <see cref="ReconcileOptions.Interval"/>, it lists Training's runs and, for every succeeded run without a version
+/// <see cref="ReconcileOptions.Interval"/>, it lists Training's succeeded runs (all of them at start-up, afterwards only
+/// those finished since the previous pass, less <see cref="ReconcileOptions.WatermarkOverlap"/>) and, for every one without a version
 /// here, reads the event the run published (<c>runs/{id}/artifacts/model-trained.json</c>) and hands it to
 /// <see cref="ModelRegistrar.RegisterAsync"/>, the one registration path: Training confirms the run, the artifact's
 /// hash is checked, the gate decides. A run the gate rejected is a (rejected) version too, so it is not tried again;
@@ -27,6 +29,9 @@ public sealed class RunReconciler(
     public const string HttpClientName = "training-reconciliation";
     public const string EventFile = "model-trained.json";
     private readonly RegistrationRetries _retries = new();
+
+    // When the last pass that read Training's list began (held back to a pending run's finish): null until the first.
+    private DateTimeOffset? _watermark;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,40 +65,60 @@ public sealed class RunReconciler(
     {
         var http = httpClients.CreateClient(HttpClientName);
         var trainingUrl = options.Value.TrainingUrl;
-        var runs = await http.GetFromJsonAsync<List<RunResponse>>(new Uri(trainingUrl, "runs"), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken) ?? [];
-        var succeeded = runs.Where(r => r.Status == RunStatuses.Succeeded).Select(r => r.Id).ToList();
-        if (succeeded.Count == 0) return 0;
+        var passStarted = clock.GetUtcNow();
+        var runs = await http.GetFromJsonAsync<List<RunResponse>>(new Uri(trainingUrl, ListPath()), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken) ?? [];
+        var succeeded = runs.Where(r => r.Status == RunStatuses.Succeeded).ToList();
 
-        HashSet<Guid> known;
-        await using (var scope = scopes.CreateAsyncScope())
+        HashSet<Guid> known = [];
+        if (succeeded.Count > 0)
         {
+            var ids = succeeded.Select(r => r.Id).ToList();
+            await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-            known = (await db.Versions.AsNoTracking().Select(v => v.RunId).ToListAsync(cancellationToken)).ToHashSet();
+            known = (await db.Versions.AsNoTracking().Where(v => ids.Contains(v.RunId)).Select(v => v.RunId).ToListAsync(cancellationToken)).ToHashSet();
         }
 
         var registered = 0;
-        foreach (var runId in succeeded)
+        DateTimeOffset? oldestPending = null;
+        foreach (var run in succeeded)
         {
-            if (known.Contains(runId))
+            if (known.Contains(run.Id))
             {
-                _retries.Forget(runId);
+                _retries.Forget(run.Id);
                 continue;
             }
 
-            if (!_retries.IsDue(runId, clock.GetUtcNow())) continue;
-            try
+            if (_retries.IsDue(run.Id, clock.GetUtcNow()))
             {
-                if (await RegisterAsync(http, trainingUrl, runId, cancellationToken)) registered++;
-                _retries.Forget(runId);
+                try
+                {
+                    if (await RegisterAsync(http, trainingUrl, run.Id, cancellationToken)) registered++;
+                    _retries.Forget(run.Id);
+                    continue;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    var next = _retries.Failed(run.Id, clock.GetUtcNow(), options.Value.Reconcile);
+                    logger.LogWarning(ex, "Could not register succeeded run {RunId}; trying again at {Next:u}", run.Id, next);
+                }
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                var next = _retries.Failed(runId, clock.GetUtcNow(), options.Value.Reconcile);
-                logger.LogWarning(ex, "Could not register succeeded run {RunId}; trying again at {Next:u}", runId, next);
-            }
+
+            // Still to be registered: later passes must keep listing it, however far the watermark would move.
+            var finished = run.FinishedAt ?? passStarted;
+            if (oldestPending is null || finished < oldestPending) oldestPending = finished;
         }
 
+        // Only a pass that read the list moves the watermark: one that failed to list is repeated from the old one.
+        _watermark = oldestPending is { } pending && pending < passStarted ? pending : passStarted;
         return registered;
+    }
+
+    /// <summary>The full list of succeeded runs at start-up, then those finished since the watermark less the overlap.</summary>
+    private string ListPath()
+    {
+        if (_watermark is not { } watermark) return $"runs?status={RunStatuses.Succeeded}";
+        var after = (watermark - options.Value.Reconcile.WatermarkOverlap).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        return $"runs?status={RunStatuses.Succeeded}&finishedAfter={Uri.EscapeDataString(after)}";
     }
 
     private async Task<bool> RegisterAsync(HttpClient http, Uri trainingUrl, Guid runId, CancellationToken cancellationToken)
