@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Contracts;
 
 /// <summary>
@@ -37,6 +39,25 @@ public static class DatasetSources
 {
     public const string Upload = "upload";
     public const string Feedback = "feedback";
+
+    /// <summary>The name an event carries; anything but "feedback" is an upload (as Ingestion has always read it).</summary>
+    public static DatasetSource Parse(string? name) => name == Feedback ? DatasetSource.Feedback : DatasetSource.Upload;
+
+    public static string ToWireName(this DatasetSource source) => source == DatasetSource.Feedback ? Feedback : Upload;
+}
+
+/// <summary>
+/// Who produced a dataset version's rows, as Ingestion stores it: a producer's upload (HTTP or bus), or Monitoring's
+/// labelled live rows (feedback), which ask for no run of their own. On the wire as <see cref="DatasetSources"/>' names.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DatasetSource>))]
+public enum DatasetSource
+{
+    [JsonStringEnumMemberName(DatasetSources.Upload)]
+    Upload,
+
+    [JsonStringEnumMemberName(DatasetSources.Feedback)]
+    Feedback,
 }
 
 public static class SubmitDatasetLimits

@@ -177,6 +177,7 @@ public sealed class DatasetIngestor(IngestionDbContext db, ContentStore store, I
             AppendedTo = request.Append ? previous!.Version : null,
             DroppedRows = validation.DroppedRows,
             ProfileJson = JsonSerializer.Serialize(validation.Profile, Json),
+            Source = DatasetSources.Parse(request.Source),
             CreatedAt = DateTimeOffset.UtcNow,
         };
 
@@ -187,7 +188,7 @@ public sealed class DatasetIngestor(IngestionDbContext db, ContentStore store, I
         db.DatasetVersions.Add(version);
         db.AddOutboxMessage(new DatasetUploaded(
             version.Id, version.DatasetName, version.Version, version.Sha256, version.RowCount, version.Target, version.Task,
-            validation.Columns, ContentUri(version), version.CreatedAt, request.Source, version.AppendedTo, request.Lineage));
+            validation.Columns, ContentUri(version), version.CreatedAt, version.Source.ToWireName(), version.AppendedTo, request.Lineage));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -81,7 +81,9 @@ public static class ContractSamples
         var datasetVersion = new DatasetVersionResponse(Guid.NewGuid(), "diabetes", 3, Sha, 35_210, 442, "target", TaskNames.Regression, Columns, Content, At,
             SchemaVersion: 1, AppendedTo: 2, DroppedRows: 0);
         yield return datasetVersion;
-        yield return new DatasetResponse("diabetes", 3, [datasetVersion, datasetVersion with { Version = 2, AppendedTo = null, RowCount = 353 }]);
+        // Labelled feedback rows appended by Monitoring: a version of their own source.
+        yield return new DatasetResponse("diabetes", 4, [datasetVersion, datasetVersion with { Version = 2, AppendedTo = null, RowCount = 353 },
+            datasetVersion with { Version = 4, AppendedTo = 3, RowCount = 642, Source = DatasetSource.Feedback }]);
         var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["l2"] = "0.01" });
         var runMetrics = JsonSerializer.SerializeToElement(Metrics);
         var data = new DataSelection("since-drift: drift at row 300", "diabetes", 4, 300, 380, 400,

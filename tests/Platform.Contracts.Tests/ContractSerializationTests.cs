@@ -78,6 +78,20 @@ public sealed class ContractSerializationTests
         Assert.Equal(back.Production.Lineage.DatasetContentUri, back.Production.ToPromotion("reconciled").DatasetContentUri);
     }
 
+    [Fact]
+    public void A_dataset_versions_source_travels_as_its_wire_name_and_an_answer_without_one_reads_as_an_upload()
+    {
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var feedback = ContractSamples.All().OfType<DatasetResponse>().Single().Versions.Single(v => v.Version == 4);
+        var json = JsonSerializer.Serialize(feedback, web);
+        Assert.Contains("\"source\":\"feedback\"", json, StringComparison.Ordinal);
+        Assert.Equal(DatasetSource.Feedback, JsonSerializer.Deserialize<DatasetVersionResponse>(json, web)!.Source);
+
+        // An Ingestion from before versions kept their source.
+        var old = JsonSerializer.Deserialize<DatasetVersionResponse>(json.Replace(",\"source\":\"feedback\"", "", StringComparison.Ordinal), web)!;
+        Assert.Equal(DatasetSource.Upload, old.Source);
+    }
+
     /// <summary>The object and the contract records it holds (lists of reasons, features, rows, versions).</summary>
     private static IEnumerable<object> Nested(object value)
     {

@@ -201,6 +201,29 @@ public sealed class IngestionBehaviourTests(IngestionFixture fixture)
     }
 
     [Fact]
+    public async Task Labelled_rows_from_Monitoring_become_a_feedback_version_and_an_upload_stays_an_upload()
+    {
+        using var client = fixture.Host.Client(IngestionFixture.ProducerKey);
+        var name = $"feedback-{fixture.RunId}";
+        Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(name, Bytes(MalformedCorpus.BaseCsv), "y", "regression")).Status);
+
+        // What Monitoring's LabelledRowSubmitter sends: an append of labelled live rows, marked as feedback.
+        var labelled = new SubmitDataset(Guid.NewGuid(), name, null, null, "x,z,y\n13.5,red,130\n14.5,blue,140\n", null, Append: true,
+            Source: DatasetSources.Feedback, Lineage: new DatasetLineage("feedback-submission/test", 2));
+        Assert.Equal(2, (await fixture.Producer.SubmitAsync(labelled, TimeSpan.FromSeconds(60))).Accepted!.Version);
+        var uploaded = await fixture.WaitForAsync<DatasetUploaded>(e => e.DatasetName == name && e.Version == 2);
+        Assert.Equal(DatasetSources.Feedback, uploaded.Source);
+
+        using var reader = fixture.Host.Client(IngestionFixture.OperatorKey);
+        var first = await reader.GetAsync($"datasets/{name}/versions/1", json: true);
+        var second = await reader.GetAsync($"datasets/{name}/versions/2", json: true);
+        Assert.Equal(("upload", "feedback"), ((string?)first.Body!["source"], (string?)second.Body!["source"]));
+        var stored = await fixture.Host.WithDbAsync(db => db.DatasetVersions.AsNoTracking().Where(v => v.DatasetName == name)
+            .OrderBy(v => v.Version).Select(v => v.Source).ToListAsync());
+        Assert.Equal([DatasetSource.Upload, DatasetSource.Feedback], stored);
+    }
+
+    [Fact]
     public async Task The_drop_policy_stores_the_good_rows_and_counts_the_dropped_ones()
     {
         await using var host = await IngestionHost.StartAsync(fixture.Infrastructure, new Dictionary<string, string?> { ["Ingestion:BadRows"] = "DropBadRows" });

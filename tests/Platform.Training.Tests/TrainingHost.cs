@@ -45,6 +45,19 @@ public sealed class TrainingHost : IAsyncDisposable
 
     public ITestHarness Harness => _host.Services.GetRequiredService<ITestHarness>();
 
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>What the stub Ingestion answers to GET /datasets (empty until set).</summary>
+    public List<DatasetResponse> IngestionDatasets { get; } = [];
+
+    /// <summary>Version <paramref name="version"/>'s bytes, served as Ingestion's content, without publishing its event (a lost DatasetUploaded).</summary>
+    public string Store(int version, string csv)
+    {
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        lock (_versions) _versions[version] = bytes;
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
     /// <summary>The run whose ONNX the stub Registry serves as the production version 1; none until set.</summary>
     public Guid? ChampionRun { get; set; }
 
@@ -104,6 +117,15 @@ public sealed class TrainingHost : IAsyncDisposable
             var uri = request.RequestUri!;
             var path = uri.AbsolutePath;
             // Only the content: a run learns the version's column kinds from its DatasetUploaded, not from another call.
+            if (uri.Host == "ingestion" && path == "/datasets")
+            {
+                lock (host.IngestionDatasets)
+                    return new HttpResponseMessage(HttpStatusCode.OK)
+                    {
+                        Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(host.IngestionDatasets, Platform.ServiceDefaults.JsonColumns.Json), Encoding.UTF8, "application/json"),
+                    };
+            }
+
             if (uri.Host == "ingestion" && path.EndsWith("/content", StringComparison.Ordinal) && int.TryParse(path.Split('/')[^2], out var version))
             {
                 lock (host._versions)

@@ -226,7 +226,7 @@ public static partial class DatasetsApi
 
     private static DatasetVersionResponse ToResponse(DatasetVersion v, DatasetIngestor ingestor) => new(
         v.Id, v.DatasetName, v.Version, v.Sha256, v.SizeBytes, v.RowCount, v.Target, v.Task,
-        DatasetIngestor.ColumnsOf(v), ingestor.ContentUri(v), v.CreatedAt, v.SchemaVersion, v.AppendedTo, v.DroppedRows);
+        DatasetIngestor.ColumnsOf(v), ingestor.ContentUri(v), v.CreatedAt, v.SchemaVersion, v.AppendedTo, v.DroppedRows, v.Source);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);

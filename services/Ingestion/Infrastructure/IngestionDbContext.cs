@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Platform.Contracts;
 using Platform.Ingestion.Model;
 using Platform.ServiceDefaults.Outbox;
 
@@ -26,6 +27,9 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
             entity.HasIndex(v => new { v.DatasetName, v.SubmittedSha256 });
             // A redelivered bus submission must find its version, and two deliveries racing must not both store one.
             entity.HasIndex(v => v.SubmissionId).IsUnique();
+            // The wire names ("upload", "feedback"), as Training's dataset_versions keep them: readable in SQL.
+            entity.Property(v => v.Source).HasMaxLength(16)
+                .HasConversion(v => v.ToWireName(), s => DatasetSources.Parse(s));
         });
         modelBuilder.AddOutbox();
     }

@@ -33,5 +33,8 @@ public sealed class DatasetVersion
     /// <summary>The <see cref="Platform.Ml.Data.Profiling.DatasetProfile"/> as JSON; null for versions stored before profiles were kept.</summary>
     public string? ProfileJson { get; set; }
 
+    /// <summary>Who produced the rows (stored as "upload"/"feedback"; versions from before it was kept are uploads).</summary>
+    public Platform.Contracts.DatasetSource Source { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -52,9 +52,11 @@ public sealed class DatasetReconciler(
         var queued = 0;
         foreach (var newest in datasets.Select(d => d.Versions.MaxBy(v => v.Version)).OfType<DatasetVersionResponse>())
         {
-            await using var scope = scopes.CreateAsyncScope();
             // Labelled rows from feedback ask for no run of their own (they count towards a drift's wait, as in
-            // DatasetUploadedConsumer): queuing one here trained a second model after every restart during a drift retrain.
+            // DatasetUploadedConsumer; the drift retrain trains on them): queuing one here trained a second model after
+            // every restart during a drift retrain. Ingestion says so; the version's event, if it came, said so too.
+            if (newest.Source == DatasetSource.Feedback) continue;
+            await using var scope = scopes.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<Infrastructure.TrainingDbContext>().DatasetVersions.AnyAsync(
                     v => v.DatasetName == newest.Name && v.Version == newest.Version && v.Source == Platform.Contracts.DatasetSources.Feedback, cancellationToken))
                 continue;

@@ -63,6 +63,11 @@ namespace Platform.Ingestion.Infrastructure.Migrations
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<Guid?>("SubmissionId")
                         .HasColumnType("uuid");
 
