@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Faults;
 
 namespace Microsoft.Extensions.Hosting;
@@ -22,12 +23,20 @@ public static class Messaging
     public static TBuilder AddPlatformMessaging<TBuilder>(this TBuilder builder, params Action<IBusRegistrationConfigurator>[] modules)
         where TBuilder : IHostApplicationBuilder
     {
-        var transport = builder.Configuration.GetValue("Messaging:Transport", MessagingTransport.RabbitMq);
+        var transport = TransportOf(builder.Configuration);
         var rabbitUri = builder.Configuration.GetConnectionString(ConnectionName);
         if (transport == MessagingTransport.RabbitMq && string.IsNullOrWhiteSpace(rabbitUri))
             throw new InvalidOperationException(
                 $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} (amqp://user:pass@host:port/) or Messaging:Transport=InMemory.");
 
+        // A bounded stop, within the host's shutdown timeout whatever is queued: consumers get half of it to finish
+        // their message (then their token is cancelled), the bus three quarters. What the in-memory bus still holds
+        // then is lost (the embedded default's README says so); a broker redelivers what was not acknowledged.
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<Microsoft.Extensions.Options.IOptions<HostOptions>>((mt, host) =>
+        {
+            mt.ConsumerStopTimeout ??= host.Value.ShutdownTimeout / 2;
+            mt.StopTimeout ??= host.Value.ShutdownTimeout * 3 / 4;
+        });
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
@@ -81,6 +90,20 @@ public static class Messaging
         });
 
         return builder;
+    }
+
+    public static MessagingTransport TransportOf(IConfiguration configuration) =>
+        configuration.GetValue("Messaging:Transport", MessagingTransport.RabbitMq);
+
+    /// <summary>
+    /// For a module that consumes batches another module of the same process publishes: on the in-memory bus they
+    /// share an <see cref="Platform.ServiceDefaults.InProcess.InProcessBacklog"/>, which bounds the batches queued
+    /// between them. On a broker nothing is registered (the consumer may be another process).
+    /// </summary>
+    public static void AddInProcessBacklog(this IHostApplicationBuilder builder)
+    {
+        if (TransportOf(builder.Configuration) == MessagingTransport.InMemory)
+            builder.Services.TryAddSingleton<Platform.ServiceDefaults.InProcess.InProcessBacklog>();
     }
 }
 

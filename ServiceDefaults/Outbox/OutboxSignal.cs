@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -10,23 +9,22 @@ public sealed class OutboxSignal : WakeSignal;
 /// <summary>Wakes a polling background loop early; many notifications before it wakes count as one.</summary>
 public class WakeSignal
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // At most one pending wake. The poll timeout returns false instead of throwing: a cancelled token per poll
+    // cost an OperationCanceledException every interval for every loop, at rest.
+    private readonly SemaphoreSlim _pending = new(0, 1);
+    private readonly Lock _gate = new();
 
-    public void Notify() => _channel.Writer.TryWrite(true);
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public void Notify()
     {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        try
+        // Only Notify raises the count, under the lock, so it never exceeds one (Release would throw past the maximum).
+        lock (_gate)
         {
-            await _channel.Reader.ReadAsync(timeoutSource.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval elapsed: look anyway, in case another process changed something.
+            if (_pending.CurrentCount == 0) _pending.Release();
         }
     }
+
+    /// <summary>True when a notification woke the caller, false when the timeout elapsed (look anyway: another process may have changed something). Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pending.WaitAsync(timeout, cancellationToken);
 }
 
 internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor

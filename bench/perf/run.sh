@@ -243,6 +243,10 @@ for n in $ROW_COUNTS; do
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+# How long the targets went on working after the last cell (the embedded default: Monitoring taking in what it logged).
+TAIL_STARTED=$SECONDS
+settle
+TAIL=$((SECONDS - TAIL_STARTED))
 RUNS=$(curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:${PORTS[embedded]}/runs?model=iris" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' || echo '?')
 WINDOWS=$(curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:${PORTS[embedded]}/drift/iris" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d) if isinstance(d, list) else len(d.get("windows", d.get("reports", []))))' 2>/dev/null || echo '?')
 
@@ -252,7 +256,7 @@ echo "### Serving: embedded default, gateway alone, bare Kestrel, FastAPI + scik
 echo
 echo "Model: $MODEL. wrk $DURATION per cell, loopback, keep-alive; all targets up during the whole run."
 echo "Load average (1/5/15 min): $LOAD_BEFORE before, $LOAD_AFTER after (other work shares the cores: absolute numbers are pessimistic, ratios are side by side)."
-echo "Each cell started once the targets were idle (under 0.1 core; longest wait ${SETTLE_MAX} s, at most $SETTLE s)."
+echo "Each cell started once the targets were idle (under 0.1 core; longest wait ${SETTLE_MAX} s, at most $SETTLE s); after the last cell they were idle after ${TAIL} s."
 echo "Embedded default: training runs for iris at the end $RUNS (1 = no retrain interfered); drift windows closed during the run: $WINDOWS."
 echo
 echo "| target | rows/request | connections | req/s | rows/s | p50 ms | p99 ms | non-2xx | CPU µs/request |"

@@ -67,6 +67,15 @@ public sealed class InferenceOptions
     [Range(1, 100_000_000)]
     public int LogRetryRows { get; set; } = 200_000;
 
+    /// <summary>
+    /// The embedded default (Monitoring in this process, the in-memory bus, whose queues are unbounded): rows published
+    /// and not yet taken by Monitoring, at most. At the bound further rows wait in the publisher, within
+    /// <see cref="LogRetryRows"/> (past it the oldest are dropped and counted, as while a broker refuses them). A batch
+    /// is never split for it: with a bound below <see cref="LogBatchRows"/> one batch at a time is queued. Ignored on a broker.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int LogUnconsumedRows { get; set; } = 5_000;
+
     /// <summary>First wait before retrying a refused batch; doubled on each failure up to <see cref="LogRetryMaxDelay"/>.</summary>
     public TimeSpan LogRetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 

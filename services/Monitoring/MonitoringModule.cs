@@ -13,6 +13,8 @@ public static class MonitoringModule
     {
         builder.Services.AddOptions<MonitoringOptions>().BindConfiguration("Monitoring").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, MonitoringDbContext>("monitoringdb");
+        // In the embedded default Inference publishes PredictionsLogged in this process: the queue between them is bounded.
+        builder.AddInProcessBacklog();
         builder.Services.AddScoped<DriftMonitor>();
         builder.Services.AddScoped<QualityMonitor>();
         builder.Services.AddScoped<DriftAlarm>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Inference.Serving;
+using Platform.ServiceDefaults.InProcess;
 using Platform.Tests;
 
 namespace Platform.Inference.Tests;
@@ -58,6 +59,42 @@ public sealed class PredictionLogRetryTests
         var published = bus.Published.SelectMany(p => p.Predictions.Select(r => r.PredictionId)).ToList();
         Assert.Equal(written.TakeLast(30), published);                 // the newest rows, in order
         Assert.Equal(70, bus.Published.Sum(p => p.Dropped));            // the oldest ones, reported
+    }
+
+    [Fact]
+    public async Task In_the_embedded_default_rows_wait_while_the_queue_to_Monitoring_is_full_and_past_the_retry_bound_the_oldest_are_dropped()
+    {
+        var options = Options.Create(new InferenceOptions
+        {
+            LogBatchRows = 10, LogUnconsumedRows = 30, LogRetryRows = 50, LogFlushInterval = TimeSpan.FromMilliseconds(20),
+        });
+        var log = new PredictionLog(options);
+        var bus = FlakyBus.Create(refusals: 0);
+        var backlog = new InProcessBacklog();
+        using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance, backlog);
+        await publisher.StartAsync(CancellationToken.None);
+
+        // Nobody takes the batches (Monitoring is behind): three batches fill the queue, the other rows wait in the publisher.
+        var written = Write(log, "a", 200);
+        await Eventually.HoldsAsync(() => log.Reader.Count == 0 && bus.Published.Sum(p => p.Predictions.Count) == 30, Timeout, "the queue full and every row held");
+        await Task.Delay(200);
+        Assert.Equal(30, bus.Published.Sum(p => p.Predictions.Count));
+        Assert.Equal(30, backlog.Rows);
+
+        // Monitoring takes batches again: the held rows go out, the newest 50 (Inference:LogRetryRows), never more than 30 queued.
+        var taken = new HashSet<Guid>();
+        await Eventually.HoldsAsync(() =>
+        {
+            foreach (var batch in bus.Published) if (taken.Add(batch.BatchId)) backlog.Taken(batch.BatchId);
+            return bus.Published.Sum(p => p.Predictions.Count) >= 80;
+        }, Timeout, "the held rows published");
+        await publisher.StopAsync(CancellationToken.None);
+
+        var published = bus.Published.SelectMany(p => p.Predictions.Select(r => r.PredictionId)).ToList();
+        Assert.Equal(written.Take(30).Concat(written.TakeLast(50)), published);
+        Assert.Equal(120, bus.Published.Sum(p => p.Dropped));
+        Assert.All(bus.Published, p => Assert.True(p.Predictions.Count <= 10));
+        Assert.Equal(30, backlog.Peak);
     }
 
     private static List<Guid> Write(PredictionLog log, string model, int rows)

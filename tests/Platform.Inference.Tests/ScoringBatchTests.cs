@@ -47,6 +47,19 @@ public sealed class ScoringBatchTests
         Assert.Equal("setosa", scorer.Score(TrainedModels.IrisRows.SelectRows([0])).Labels![0]);
     }
 
+    [Fact]
+    public void The_pool_keeps_at_most_its_limit_of_returned_batches_and_hands_them_out_again()
+    {
+        using var scorer = OnnxScorer.Load(TrainedModels.Iris);
+        var first = Enumerable.Range(0, 50).Select(_ => scorer.RentBatch(1)).ToList();
+        foreach (var batch in first) batch.Dispose();
+
+        var second = Enumerable.Range(0, 50).Select(_ => scorer.RentBatch(1)).ToList();
+        var reused = second.Count(batch => first.Any(earlier => ReferenceEquals(earlier, batch)));
+        Assert.Equal(Math.Max(4, Environment.ProcessorCount * 4), reused);
+        foreach (var batch in second) batch.Dispose();
+    }
+
     private static ScoringBatch Fill(OnnxScorer scorer, Table table)
     {
         var batch = scorer.RentBatch(table.RowCount);

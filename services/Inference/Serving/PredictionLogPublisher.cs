@@ -5,14 +5,21 @@ using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.ServiceDefaults.InProcess;
 
 namespace Platform.Inference.Serving;
 
-/// <summary>Drains the prediction log in batches per model version and publishes them as <c>PredictionsLogged</c>.</summary>
-public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions<InferenceOptions> options, ILogger<PredictionLogPublisher> logger) : BackgroundService
+/// <summary>
+/// Drains the prediction log in batches per model version and publishes them as <c>PredictionsLogged</c>. In the
+/// embedded default (<paramref name="backlog"/> present: Monitoring takes the batches in this process) it publishes only
+/// while fewer than <see cref="InferenceOptions.LogUnconsumedRows"/> rows are queued on the in-memory bus; rows wait here
+/// meanwhile, under the same bound as rows a broker refuses. Rows still here at shutdown are lost, counted and logged.
+/// </summary>
+public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions<InferenceOptions> options, ILogger<PredictionLogPublisher> logger,
+    InProcessBacklog? backlog = null) : BackgroundService
 {
     private static readonly Counter<long> FailedRows = PlatformTelemetry.Meter.CreateCounter<long>(
-        "platform.inference.log.failed", description: "Logged predictions lost: held for a retry past Inference:LogRetryRows while the broker refused them (reason overflow) or they could not be serialised (reason unserialisable)");
+        "platform.inference.log.failed", description: "Logged predictions lost: held past Inference:LogRetryRows while the broker refused them or Monitoring in this process was behind (reason overflow), unserialisable (reason unserialisable), or still held at shutdown (reason shutdown)");
 
     private static readonly Counter<long> RetriedRows = PlatformTelemetry.Meter.CreateCounter<long>(
         "platform.inference.log.retried", description: "Logged predictions the broker refused, held to be published again");
@@ -29,31 +36,91 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        // Rows not yet published, oldest first: the next batch, plus (while the broker refuses) every row held for a retry.
+        if (backlog is not null) ObserveBacklog(backlog);
+        // Rows not yet published, oldest first: the next batch, plus (while the broker refuses, or Monitoring in this
+        // process is behind) every row held.
         var pending = new List<PredictionRecord>(settings.LogBatchRows);
         var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
                 var retrying = backoff > TimeSpan.Zero;
-                if (!retrying) await log.Reader.WaitToReadAsync(stoppingToken);
+                if (!retrying && backlog is not null && !HasRoom(backlog, settings.LogBatchRows, settings))
+                {
+                    await HoldAsync(backlog, pending, settings, stoppingToken);
+                    continue;
+                }
+
+                if (!retrying && pending.Count == 0) await log.Reader.WaitToReadAsync(stoppingToken);
                 await CollectAsync(pending, retrying ? backoff : settings.LogFlushInterval,
                     retrying ? settings.LogRetryRows + settings.LogBatchRows : settings.LogBatchRows, retrying, stoppingToken);
                 DropOldest(pending, settings.LogRetryRows);
 
-                var refused = await PublishAsync(pending, settings.Replica, stoppingToken);
+                var (refused, held) = backlog is null
+                    ? (await PublishAsync(pending, settings.Replica, stoppingToken), new List<PredictionRecord>())
+                    : await PublishWithinBoundAsync(backlog, pending, settings, stoppingToken);
                 pending.Clear();
                 pending.AddRange(refused);
+                pending.AddRange(held);
                 backoff = refused.Count == 0 ? TimeSpan.Zero
                     : retrying ? TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.LogRetryMaxDelay.Ticks))
                     : settings.LogRetryInitialDelay;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still here is lost (below).
+        }
+
+        var lost = pending.Count + log.Reader.Count;
+        if (lost == 0) return;
+        FailedRows.Add(lost, new KeyValuePair<string, object?>("reason", "shutdown"));
+        logger.LogWarning("Stopping with {Lost} logged predictions not yet published: they are lost (Monitoring will not see them)", lost);
+    }
+
+    /// <summary>Whether <paramref name="rows"/> more fit under the bound; a batch always fits an empty queue.</summary>
+    private static bool HasRoom(InProcessBacklog backlog, int rows, InferenceOptions settings) =>
+        backlog.Rows == 0 || backlog.Rows + rows <= settings.LogUnconsumedRows;
+
+    /// <summary>
+    /// Monitoring, in this process, has not yet taken in what was published: waits until it takes a batch (or a flush
+    /// interval), moving new rows from the log to here so that the log's buffer does not fill and sample.
+    /// </summary>
+    private async Task HoldAsync(InProcessBacklog backlog, List<PredictionRecord> pending, InferenceOptions settings, CancellationToken stoppingToken)
+    {
+        await backlog.WaitTakenAsync(settings.LogFlushInterval, stoppingToken);
+        while (pending.Count < settings.LogRetryRows + settings.LogBatchRows && log.Reader.TryRead(out var record)) pending.Add(record);
+        DropOldest(pending, settings.LogRetryRows);
+    }
+
+    /// <summary>
+    /// Publishes the pending rows in batches of <see cref="InferenceOptions.LogBatchRows"/> while they fit under the
+    /// bound; returns the rows of a batch the bus refused (to retry) and those that did not fit (to hold), oldest first.
+    /// </summary>
+    private async Task<(List<PredictionRecord> Refused, List<PredictionRecord> Held)> PublishWithinBoundAsync(
+        InProcessBacklog backlog, List<PredictionRecord> pending, InferenceOptions settings, CancellationToken stoppingToken)
+    {
+        var sent = 0;
+        List<PredictionRecord> refused = [];
+        while (sent < pending.Count && refused.Count == 0)
+        {
+            var count = Math.Min(settings.LogBatchRows, pending.Count - sent);
+            if (!HasRoom(backlog, count, settings)) break;
+            refused = await PublishAsync(pending.GetRange(sent, count), settings.Replica, stoppingToken);
+            sent += count;
+        }
+
+        return (refused, pending.GetRange(sent, pending.Count - sent));
+    }
+
+    /// <summary>The queue between this publisher and Monitoring, for the operator and for the bound's test.</summary>
+    private static void ObserveBacklog(InProcessBacklog backlog)
+    {
+        PlatformTelemetry.Meter.CreateObservableGauge("platform.inference.log.unconsumed", () => backlog.Rows,
+            description: "Logged predictions published on the in-memory bus and not yet taken by Monitoring (embedded default)");
+        PlatformTelemetry.Meter.CreateObservableGauge("platform.inference.log.unconsumed_peak", () => backlog.Peak,
+            description: "The most logged predictions ever queued on the in-memory bus at once since start (bounded by Inference:LogUnconsumedRows)");
     }
 
     /// <summary>
@@ -80,6 +147,8 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
         }
     }
 
+    private long _lastDropWarning;
+
     /// <summary>Keeps memory bounded during a long outage: the oldest held rows go first (counted, and reported as dropped).</summary>
     private void DropOldest(List<PredictionRecord> pending, int bound)
     {
@@ -88,7 +157,10 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
         pending.RemoveRange(0, excess);
         _unreported += excess;
         FailedRows.Add(excess, new KeyValuePair<string, object?>("reason", "overflow"));
-        logger.LogWarning("The broker has refused logged predictions for a while: dropped the {Excess} oldest held rows (Inference:LogRetryRows = {Bound})", excess, bound);
+        // While Monitoring is behind this runs at every batch it takes: one line a second says as much.
+        if (Stopwatch.GetElapsedTime(_lastDropWarning) < TimeSpan.FromSeconds(1)) return;
+        _lastDropWarning = Stopwatch.GetTimestamp();
+        logger.LogWarning("Logged predictions could not be published for a while (the broker refused them, or Monitoring in this process is behind): dropped the {Excess} oldest held rows (Inference:LogRetryRows = {Bound})", excess, bound);
     }
 
     /// <summary>
@@ -140,8 +212,18 @@ public sealed class PredictionLogPublisher(PredictionLog log, IBus bus, IOptions
         // A batch starts its own trace: drift found in it leads to a retrain that is one trace from here.
         Activity.Current = null;
         using var activity = PlatformTelemetry.Source.StartActivity($"log predictions {first.Model}", ActivityKind.Producer, parentContext: default);
-        await bus.Publish(new PredictionsLogged(Guid.NewGuid(), first.Model, first.Version, replica,
-            first.NumericFeatures, first.CategoricalFeatures, rows.ToArray(), dropped, rows.Min(r => r.At), rows.Max(r => r.At)), cancellationToken);
+        var batch = new PredictionsLogged(Guid.NewGuid(), first.Model, first.Version, replica,
+            first.NumericFeatures, first.CategoricalFeatures, rows.ToArray(), dropped, rows.Min(r => r.At), rows.Max(r => r.At));
+        backlog?.Publishing(batch.BatchId, rows.Count);
+        try
+        {
+            await bus.Publish(batch, cancellationToken);
+        }
+        catch
+        {
+            backlog?.Taken(batch.BatchId); // not queued after all
+            throw;
+        }
     }
 
     /// <summary>Removes the rows the bus's serializer refuses, checking only those not in <paramref name="known"/>; returns how many.</summary>

@@ -1,11 +1,17 @@
 using MassTransit;
 using Platform.Contracts;
+using Platform.ServiceDefaults.InProcess;
 
 namespace Platform.Monitoring.IntegrationEvents;
 
-public sealed class PredictionsLoggedConsumer(DriftMonitor monitor) : IConsumer<PredictionsLogged>
+/// <param name="backlog">Present in the embedded default: the batch leaves the bounded queue as soon as it is started on.</param>
+public sealed class PredictionsLoggedConsumer(DriftMonitor monitor, InProcessBacklog? backlog = null) : IConsumer<PredictionsLogged>
 {
-    public Task Consume(ConsumeContext<PredictionsLogged> context) => monitor.AddAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<PredictionsLogged> context)
+    {
+        backlog?.Taken(context.Message.BatchId);
+        return monitor.AddAsync(context.Message, context.CancellationToken);
+    }
 }
 
 /// <summary>Windows are filled in order: one batch at a time per replica.</summary>
