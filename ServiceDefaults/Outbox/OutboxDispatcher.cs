@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,11 +18,19 @@ internal sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     IBus bus,
+    IConfiguration configuration,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private const int BatchSize = 100;
+
+    /// <summary>
+    /// Test-only (<c>Outbox:DispatchDelay</c>, zero everywhere else): rows younger than this wait for a later pass, so
+    /// that a fault test can kill the process between "committed and answered" and "published". Compared here, not in
+    /// the query, because SQLite cannot compare <see cref="DateTimeOffset"/> values in SQL.
+    /// </summary>
+    private readonly TimeSpan _dispatchDelay = configuration.GetValue("Outbox:DispatchDelay", TimeSpan.Zero);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,6 +73,11 @@ internal sealed class OutboxDispatcher<TContext>(
             .OrderBy(m => m.Id)
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
+        if (_dispatchDelay > TimeSpan.Zero)
+        {
+            var cutoff = DateTimeOffset.UtcNow - _dispatchDelay;
+            pending = pending.TakeWhile(m => m.CreatedAt <= cutoff).ToList();
+        }
 
         foreach (var row in pending)
         {

@@ -64,14 +64,20 @@ public sealed class ChaosPlatform : IAsyncDisposable
         await Servers.PurgeQueuesAsync();
         var platform = new ChaosPlatform(await ServiceHosts.StartAsync(Servers.RabbitUri, Servers.PostgresConnection, settings));
         // Ready only when every bus has started its endpoints.
-        foreach (var service in platform.Hosts.Urls.Keys)
-        {
-            using var client = platform.Client(service);
-            await Eventually.HoldsAsync(async () => (await client.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), $"{service} to answer /health 200");
-        }
-
+        foreach (var service in platform.Hosts.Urls.Keys) await platform.ReadyAsync(service);
         return platform;
     }
+
+    /// <summary>
+    /// Waits until the service answers /health 200: its bus connected and its endpoints started (and Inference's first
+    /// reconciliation loaded every production version), not merely alive. Returns how long that took.
+    /// </summary>
+    public Task<TimeSpan> ReadyAsync(string service) => Eventually.HoldsAsync(async () =>
+    {
+        using var client = Client(service);
+        using var response = await client.GetAsync("health");
+        return response.IsSuccessStatusCode;
+    }, TimeSpan.FromSeconds(60), $"{service} to answer /health 200");
 
     public HttpClient Client(string service) => Hosts.Client(service);
 
@@ -93,6 +99,16 @@ public sealed class ChaosPlatform : IAsyncDisposable
     {
         using var ingestion = Client("ingestion");
         await ingestion.UploadCsvFileAsync(model, SyntheticData.Friedman1Csv(LargeRows), "target=target&task=regression");
+    }
+
+    /// <summary>The versions Ingestion shows of the dataset (none when it answers 404).</summary>
+    public async Task<JsonArray> DatasetVersionsAsync(string dataset)
+    {
+        using var ingestion = Client("ingestion");
+        using var response = await ingestion.GetAsync($"datasets/{dataset}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return [];
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["versions"]!.AsArray();
     }
 
     public async Task<JsonArray> RunsAsync(string model)
@@ -118,7 +134,10 @@ public sealed class ChaosPlatform : IAsyncDisposable
     }
 
     /// <summary>Two diabetes rows predicted by Inference (asserting a 2xx); returns their prediction ids.</summary>
-    public async Task<Guid[]> PredictAsync(string model)
+    public async Task<Guid[]> PredictAsync(string model) => (await PredictWithVersionAsync(model)).Ids;
+
+    /// <summary>As <see cref="PredictAsync"/>, with the model version Inference answered from.</summary>
+    public async Task<(int Version, Guid[] Ids)> PredictWithVersionAsync(string model)
     {
         var instance = new JsonObject();
         foreach (var feature in new[] { "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6" }) instance[feature] = 0.01;
@@ -127,7 +146,7 @@ public sealed class ChaosPlatform : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"predict answered {(int)response.StatusCode}: {body}");
         using var document = System.Text.Json.JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()).ToArray();
+        return (document.RootElement.GetProperty("version").GetInt32(), document.RootElement.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()).ToArray());
     }
 
     /// <summary>The predictions Monitoring has taken in for the model (its logged outputs, kept for feedback).</summary>
@@ -221,9 +240,12 @@ public sealed class ChaosPlatform : IAsyncDisposable
     }
 
     /// <summary>The events Training committed to its outbox, and whether each has been published.</summary>
-    public async Task<List<(string Type, bool Dispatched)>> TrainingOutboxAsync()
+    public Task<List<(string Type, bool Dispatched)>> TrainingOutboxAsync() => OutboxAsync("training");
+
+    /// <summary>The events a service (training, ingestion, registry) committed to its outbox, and whether each has been published.</summary>
+    public async Task<List<(string Type, bool Dispatched)>> OutboxAsync(string service)
     {
-        var connection = new NpgsqlConnectionStringBuilder(Servers.PostgresConnection) { Database = $"trainingdb_{Hosts.RunId}" };
+        var connection = new NpgsqlConnectionStringBuilder(Servers.PostgresConnection) { Database = $"{service}db_{Hosts.RunId}" };
         await using var db = new NpgsqlConnection(connection.ConnectionString);
         await db.OpenAsync();
         await using var command = new NpgsqlCommand("""SELECT "MessageType", "DispatchedAt" IS NOT NULL FROM outbox_messages ORDER BY "Id" """, db);

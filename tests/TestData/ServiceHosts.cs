@@ -179,12 +179,14 @@ public sealed class ServiceHosts : IAsyncDisposable
 
     /// <summary>
     /// Starts one service as its own process (<c>dotnet Platform.&lt;Service&gt;.dll</c>, its real Program.cs) on the
-    /// same settings, so a test can kill it for real. Returns once it answers /alive.
+    /// same settings (plus <paramref name="overrides"/> for this process only: a test-only delay, say), so a test can
+    /// kill it for real. Returns once it answers /alive.
     /// </summary>
-    public async Task StartProcessAsync(string service)
+    public async Task StartProcessAsync(string service, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         if (_apps.ContainsKey(service) || _processes.ContainsKey(service)) throw new InvalidOperationException($"{service} runs already.");
         var settings = new Dictionary<string, string?>(_settings) { ["Messaging:PurgeOnStartup"] = "false", ["urls"] = Urls[service].ToString() };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         var child = ChildService.Start(Path.Combine(AppContext.BaseDirectory, Modules[service].ApplicationName + ".dll"),
             Directory.CreateDirectory(Path.Combine(_dataPath, service)).FullName, settings);
         _processes[service] = child;
