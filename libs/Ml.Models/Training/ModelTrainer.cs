@@ -307,7 +307,7 @@ public static class ModelTrainer
             var best = Enumerable.Range(0, _scores.Length).OrderByDescending(i => SelectionScore(_scores[i])).First();
             var oof = _outOfFold[best];
             if (oof is null || oof.Any(p => p is null)) return null;
-            return new OutOfFold(Candidate.Stages is { } rounds ? Candidate.AtRounds!(rounds[best]) : Candidate, oof);
+            return new OutOfFold(Candidate.Stages is { } rounds ? Candidate.AtStage!(rounds[best]) : Candidate, oof);
         }
 
         /// <summary>Frees the probabilities of every stage but the best (or all of them), once they are no longer needed.</summary>
@@ -325,7 +325,7 @@ public static class ModelTrainer
         /// the standard error of its mean selection score over the folds.
         /// </summary>
         public IEnumerable<(CandidateResult Result, double Score, double StdError, TrainerCandidate Candidate)> Results() => Enumerable.Range(0, _scores.Length)
-            .Select(i => (Scores: _scores[i], Candidate: Candidate.Stages is { } rounds ? Candidate.AtRounds!(rounds[i]) : Candidate))
+            .Select(i => (Scores: _scores[i], Candidate: Candidate.Stages is { } rounds ? Candidate.AtStage!(rounds[i]) : Candidate))
             .OrderByDescending(s => SelectionScore(s.Scores))
             .Select(s =>
             {
