@@ -23,6 +23,11 @@ namespace Platform.Ml.Models;
 /// family, scored on the search's out-of-fold probabilities; the ensemble is chosen only when its mean selection
 /// score beats the best single candidate's. Fewer than 2 turns it off.
 /// </param>
+/// <param name="Repeats">
+/// Repeats of the k-fold cross-validation, each with new shuffles (the first with <paramref name="Seed"/>): every
+/// candidate is scored on Folds × Repeats folds. Null chooses by data size (<see cref="ModelTrainer.RepeatsFor"/>: up to 3
+/// below 400 training rows, else 1); 1 is plain k-fold.
+/// </param>
 public sealed record TrainingOptions(
     string Target,
     MlTask Task,
@@ -32,5 +37,6 @@ public sealed record TrainingOptions(
     IReadOnlyList<string>? Trainers = null,
     TimeSpan? TimeBudget = null,
     bool OneStandardErrorRule = true,
-    int EnsembleSize = 5);
+    int EnsembleSize = 5,
+    int? Repeats = null);
 

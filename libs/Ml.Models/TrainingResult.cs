@@ -11,7 +11,11 @@ namespace Platform.Ml.Models;
 /// that fit, and each records its whole cost.
 /// </param>
 /// <param name="SelectionMean">Mean over the folds of the metric the search ranks by (<see cref="TrainingResult.SelectionMetric"/>).</param>
-/// <param name="SelectionStdError">Standard error of <paramref name="SelectionMean"/> (fold standard deviation / √folds): the one-standard-error rule's band.</param>
+/// <param name="FoldScores">One per fold and repeat (<see cref="TrainingResult.Folds"/> × <see cref="TrainingResult.Repeats"/>), repeat by repeat.</param>
+/// <param name="SelectionStdError">
+/// Standard error of <paramref name="SelectionMean"/> (fold standard deviation / √folds, the folds of one repeat: repeats
+/// reuse the rows): the one-standard-error rule's band.
+/// </param>
 public sealed record CandidateResult(
     string Trainer,
     IReadOnlyDictionary<string, string> Parameters,
@@ -50,8 +54,10 @@ public sealed class TrainingResult
     public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
     /// <summary>Candidates of the search that were not evaluated because the time budget ran out (0 when it did not).</summary>
     public int SkippedCandidates { get; init; }
-    /// <summary>The cross-validation folds used; stratified by class for classifiers.</summary>
+    /// <summary>The cross-validation folds used (per repeat); stratified by class for classifiers.</summary>
     public int Folds { get; init; }
+    /// <summary>How many times the k-fold cross-validation was repeated with new shuffles (1: plain k-fold).</summary>
+    public int Repeats { get; init; } = 1;
     /// <summary>"coefficient" (linear models) or "split_share" (trees): what <see cref="FeatureWeights"/> holds.</summary>
     public string FeatureWeightKind { get; init; } = "";
     /// <summary>Coefficients or split shares of the selected model, largest magnitude first.</summary>

@@ -56,7 +56,7 @@ public sealed class TrainingJob(
                 throw new InvalidOperationException($"Unknown task '{request.Task}'.");
             var budget = RetrainScheduler.IsFirstDriftRetrain(run.TriggerKey) && settings.DriftTimeBudget < settings.TimeBudget ? settings.DriftTimeBudget : settings.TimeBudget;
             var trainingOptions = new MlTrainingOptions(request.Target, task, settings.Seed, settings.TestFraction, settings.Folds,
-                settings.Trainers.Count > 0 ? settings.Trainers : null, budget);
+                settings.Trainers.Count > 0 ? settings.Trainers : null, budget, Repeats: settings.Repeats);
             var result = await Task.Run(() => ModelTrainer.Train(table, trainingOptions, progress.For(run.Id), cancellationToken), cancellationToken);
 
             await SetStageAsync(run, "storing-artifacts", cancellationToken);

@@ -65,7 +65,7 @@ public sealed class PlatformAppHost : IAsyncDisposable
         // A drift retrain waits for 200 labelled rows newer than the drift (not 1,000); labelled rows go to Ingestion
         // 100 at a time (not 250): the test's three shifted batches (267 rows) are enough for both.
         Configure(builder, "training", ("Training__Trainers__0", "sdca"), ("Training__Trainers__1", "fasttree"),
-            ("Training__DataPolicy__MinNewRows", "200"));
+            ("Training__Repeats", "1"), ("Training__DataPolicy__MinNewRows", "200"));
         Configure(builder, "monitoring", ("Monitoring__WindowRows", "200"), ("Monitoring__MinWindowRows", "50"),
             ("Monitoring__LabelledBatchRows", "100"));
         Configure(builder, "inference", ("Inference__LogFlushInterval", "00:00:00.500"));

@@ -43,6 +43,7 @@ public sealed class ChaosPlatform : IAsyncDisposable
             // restart is a reconnection: it would delete exactly the messages these tests prove are kept.
             ["Messaging:PurgeOnStartup"] = "false",
             ["Training:Trainers:0"] = "sdca",
+            ["Training:Repeats"] = "1",
             ["Training:Trainers:1"] = "fasttree",
             ["Training:Runs:HeartbeatInterval"] = "00:00:02",
             ["Training:Runs:RecoveryInterval"] = "00:00:03",

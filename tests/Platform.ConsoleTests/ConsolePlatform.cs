@@ -32,7 +32,7 @@ public sealed class ConsolePlatform : IAsyncLifetime
             "--Auth:Keys:reader:Key", ReaderKey, "--Auth:Keys:reader:Roles", "reader",
             // One trainer that fits every task (the flow trains a regression and a classifier): its grid gives enough
             // candidates that the run page shows its progress, few enough to train in seconds.
-            "--Training:Trainers:0", "lightgbm",
+            "--Training:Trainers:0", "lightgbm", "--Training:Repeats", "1",
             "--Monitoring:WindowRows", "200", "--Monitoring:MinWindowRows", "200",
             "--Console:RefreshSeconds", "1",
         ]);

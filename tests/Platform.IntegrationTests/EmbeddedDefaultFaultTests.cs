@@ -32,7 +32,7 @@ public sealed class EmbeddedDefaultFaultTests(ITestOutputHelper output)
 
     private static readonly string[] Settings =
     [
-        "--Training:Trainers:0", "sdca", "--Training:Trainers:1", "fasttree",
+        "--Training:Trainers:0", "sdca", "--Training:Trainers:1", "fasttree", "--Training:Repeats", "1",
         "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
     ];
 

@@ -20,7 +20,7 @@ public sealed class EmbeddedDefaultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _standalone = await StandaloneProcess.StartAsync([
-            "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
+            "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca", "--Training:Repeats", "1",
             "--Auth:Keys:test:Key", ApiKey, "--Auth:Keys:test:Roles", "producer,consumer,operator", "--Platform:ServiceKey", ApiKey,
             "--Training:DataPolicy:MinNewRows", "200", "--Monitoring:LabelledBatchRows", "100",
         ]);

@@ -18,6 +18,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             // Two fast, different families keep the suite quick while model selection stays real.
             ["Training:Trainers:0"] = "sdca",
+            ["Training:Repeats"] = "1",
             ["Training:Trainers:1"] = "fasttree",
             ["Monitoring:WindowRows"] = "200",
             ["Monitoring:MinWindowRows"] = "50",

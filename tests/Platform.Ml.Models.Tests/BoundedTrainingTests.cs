@@ -131,7 +131,7 @@ public sealed class BoundedTrainingTests
         columns.Add(TableColumn.Numeric("y", Enumerable.Range(0, n).Select(i => columns[0].Numbers![i] * 3 + random.NextDouble()).ToArray()));
         var data = new Table(columns);
         var candidate = Platform.Ml.Models.Training.TrainerCatalog.Grid(MlTask.Regression, trainer, n)[^1];
-        if (candidate.AtRounds is { } atRounds) candidate = atRounds(10 * candidate.Stages![^1]); // the last stage is the full round count
+        if (candidate.AtStage is { } atRounds) candidate = atRounds(10 * candidate.Stages![^1]); // the last stage is the full round count
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         Assert.ThrowsAny<OperationCanceledException>(() => Platform.Ml.Models.Training.MlNetPipeline.Fit(data, "y", MlTask.Regression,

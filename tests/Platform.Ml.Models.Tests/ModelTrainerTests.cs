@@ -158,7 +158,7 @@ public sealed class ModelTrainerTests(ITestOutputHelper output)
     [Fact]
     public void Trainer_names_are_listed_per_task()
     {
-        Assert.Equal(["sdca", "fasttree", "fastforest", "lightgbm", "ogd"], ModelTrainer.TrainerNames(MlTask.Regression));
+        Assert.Equal(["ridge", "sdca", "fasttree", "fastforest", "lightgbm", "ogd"], ModelTrainer.TrainerNames(MlTask.Regression));
         Assert.Equal(["sdca-logistic", "lbfgs-logistic", "fasttree", "fastforest", "lightgbm"], ModelTrainer.TrainerNames(MlTask.Binary));
         Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "random-forest", "ova-fasttree", "ova-fastforest"], ModelTrainer.TrainerNames(MlTask.Multiclass));
     }

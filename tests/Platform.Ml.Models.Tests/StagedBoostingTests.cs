@@ -26,12 +26,12 @@ public sealed class StagedBoostingTests
         var full = MlNetPipeline.Fit(train, target, task, layout, classes, candidate, seed: 42);
         var staged = StagedScores.Score(full, holdout, stages);
         var middle = stages[stages.Count / 2];
-        var shorter = MlNetPipeline.Fit(train, target, task, layout, classes, candidate.AtRounds!(middle), seed: 42).Score(holdout);
+        var shorter = MlNetPipeline.Fit(train, target, task, layout, classes, candidate.AtStage!(middle), seed: 42).Score(holdout);
 
         // The last stage is the fitted model itself, a middle one the model boosted for that many rounds.
         AssertSame(full.Score(holdout), staged[^1]);
         AssertSame(shorter, staged[stages.Count / 2]);
-        Assert.Equal(middle.ToString(System.Globalization.CultureInfo.InvariantCulture), candidate.AtRounds(middle).Parameters["trees"]);
+        Assert.Equal(middle.ToString(System.Globalization.CultureInfo.InvariantCulture), candidate.AtStage(middle).Parameters["trees"]);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class EmbeddedPlatform : IAsyncLifetime
     {
         await Webhooks.StartAsync();
         Standalone = await StandaloneProcess.StartAsync([
-            "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca",
+            "--Monitoring:WindowRows", "200", "--Training:Trainers:0", "sdca", "--Training:Repeats", "1",
             $"--Auth:Keys:{ApiKey}", "producer,consumer,operator",
             "--Notifications:Webhook:Url", Webhooks.Url.ToString(),
             "--Notifications:Webhook:Secret", WebhookSecret,

@@ -20,6 +20,7 @@ public sealed class AuditAndRateLimitTests : IAsyncLifetime
     public async Task InitializeAsync() => _process = await StandaloneProcess.StartAsync(new Dictionary<string, string>
     {
         ["Training:Trainers:0"] = "sdca",
+        ["Training:Repeats"] = "1",
         ["Auth:Keys:alice:Key"] = OperatorKey,
         ["Auth:Keys:alice:Roles"] = "operator",
         ["Auth:Keys:uploader:Key"] = ProducerKey,

@@ -31,6 +31,7 @@ public sealed class SecuredPlatform : IAsyncLifetime
         var settings = new Dictionary<string, string>
         {
             ["Training:Trainers:0"] = "sdca",
+            ["Training:Repeats"] = "1",
             ["Ingestion:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Inference:MaxRequestBytes"] = MaxPredictBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // The tests call each endpoint a few dozen times per key: the production limits are tested on their own.

@@ -33,6 +33,7 @@ public sealed class TrainingHost : IAsyncDisposable
             ["ConnectionStrings:trainingdb"] = $"Data Source={Path.Combine(Directory.CreateDirectory(_folder).FullName, "training.db")}",
             ["Training:ArtifactsPath"] = Path.Combine(_folder, "artifacts"),
             ["Training:Trainers:0"] = "sdca",
+            ["Training:Repeats"] = "1",
             ["Training:Folds"] = "2",
             ["Training:DataPolicy:MinNewRows"] = minNewRows.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",

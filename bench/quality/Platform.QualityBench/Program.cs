@@ -9,7 +9,7 @@ using Platform.Ml.Models;
 // same seed (stratified for classifiers), so both sides are scored on the same test rows; the test target's sum is
 // written beside the metric so the comparison can check that. CPU time is this process's, around Train (one
 // training at a time per process: run.sh runs datasets in parallel as separate processes).
-//   dotnet run -c Release --project bench/quality/Platform.QualityBench -- [--seeds 0,1,2,3,4] [--trainers a,b] [--best-score] [dataset ...]
+//   dotnet run -c Release --project bench/quality/Platform.QualityBench -- [--seeds 0,1,2,3,4] [--trainers a,b] [--best-score] [--repeats N] [dataset ...]
 //   → results/platform-<dataset>.csv, one per dataset; every candidate's CV score on stderr
 
 var here = FindBenchFolder();
@@ -19,12 +19,14 @@ var tasks = File.ReadAllLines(Path.Combine(here, "data", "tasks.csv"))
 var seeds = Enumerable.Range(0, 5).ToArray();
 string[]? trainers = null; // --trainers a,b: only those (an experiment; the results file then says so)
 var bestScore = false; // --best-score: no one-standard-error rule on small data (an experiment, likewise)
+int? repeats = null; // --repeats N: that many cross-validation repeats instead of the choice by data size (an experiment, likewise)
 var names = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seeds") seeds = args[++i].Split(',').Select(int.Parse).ToArray();
     else if (args[i] == "--trainers") trainers = args[++i].Split(',');
     else if (args[i] == "--best-score") bestScore = true;
+    else if (args[i] == "--repeats") repeats = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else names.Add(args[i]);
 }
 
@@ -41,7 +43,8 @@ foreach (var name in names)
     {
         var process = Process.GetCurrentProcess();
         var before = process.TotalProcessorTime;
-        var result = ModelTrainer.Train(table, new TrainingOptions("target", task, Seed: seed, Trainers: trainers, OneStandardErrorRule: !bestScore));
+        var result = ModelTrainer.Train(table, new TrainingOptions("target", task, Seed: seed, Trainers: trainers, OneStandardErrorRule: !bestScore,
+            Repeats: repeats));
         process.Refresh();
         var cpu = (process.TotalProcessorTime - before).TotalSeconds;
         var testSum = result.Holdout["target"].Numbers!.Sum();
@@ -57,8 +60,8 @@ foreach (var name in names)
         // Written after every split, so a run cut short keeps the splits it finished. A run over some of the seeds
         // gets its own file, so that several processes can share a dataset's splits.
         var file = seeds.SequenceEqual(Enumerable.Range(0, 5)) ? $"platform-{name}.csv" : $"platform-{name}-seeds-{string.Join("-", seeds)}.csv";
-        if (trainers is not null || bestScore) // experiments: not read by compare.py
-            file = $"experiment-{name}{(bestScore ? "-best-score" : "")}-{string.Join("-", trainers ?? ["default"])}-seeds-{string.Join("-", seeds)}.csv";
+        if (trainers is not null || bestScore || repeats is not null) // experiments: not read by compare.py
+            file = $"experiment-{name}{(bestScore ? "-best-score" : "")}{(repeats is { } r ? $"-repeats-{r}" : "")}-{string.Join("-", trainers ?? ["default"])}-seeds-{string.Join("-", seeds)}.csv";
         File.WriteAllLines(Path.Combine(here, "results", file), ["dataset,seed,model,metric,cpu_seconds,test_target_sum,candidates", .. lines]);
     }
 }

@@ -56,6 +56,12 @@ internal static class PipelineReader
             // Our own random forest: the ML.NET chain is the featurisation alone, the forest scores its output.
             head = new ExportHead(new ForestScore(forest), ProbabilityLink.Votes, [], []);
         }
+        else if (fitted.Ridge is { } ridge)
+        {
+            // Our own ridge: a linear score on the featurisation's output, the same MatMul + Add as ML.NET's linear models.
+            if (ridge is not [var model]) throw new NotSupportedException("A ridge path cannot be exported; refit it at one α.");
+            head = new ExportHead(new LinearScore([model.Weights.Select(w => (float)w).ToArray()], [(float)model.Bias]), ProbabilityLink.None, [], []);
+        }
         else if (chain[^1] is CalibratorTransformer<PlattCalibrator> calibrator)
         {
             // A trainer that returns raw scores (FastForest binary) followed by its own Platt calibrator.

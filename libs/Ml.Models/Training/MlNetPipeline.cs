@@ -33,22 +33,25 @@ internal static class MlNetPipeline
                 .Fit(data).Transform(data);
         }
 
-        // The random forest is our own code: ML.NET fits only the featurisation (imputation, one-hot), and the forest
-        // is grown on the feature vectors it produces.
+        // The random forest and ridge are our own code: ML.NET fits only the featurisation (imputation, scaling for
+        // ridge, one-hot), and the model is fitted on the feature vectors it produces.
         var preprocessing = Preprocessing(ml, layout, candidate.Standardize);
-        Func<(ITransformer, RandomForestModel?)> fit = candidate.Forest is { } settings
-            ? () => FitForest(preprocessing, data, TargetLabels.Indexes(train[target], classes!), classes!.Count, settings, seed, cancellationToken)
-            : () => (preprocessing.Append(candidate.Create!(ml, seed)).Fit(trainingView), null);
+        Func<Models> fit = (candidate.Forest, candidate.Ridge) switch
+        {
+            ({ } settings, _) => () => FitForest(preprocessing, data, TargetLabels.Indexes(train[target], classes!), classes!.Count, settings, seed,
+                cancellationToken),
+            (_, { } ridge) => () => FitRidge(preprocessing, data, RegressionTargets(train[target]), ridge, cancellationToken),
+            _ => () => new Models(preprocessing.Append(candidate.Create!(ml, seed)).Fit(trainingView), null, null),
+        };
         // The fit runs on its own thread and the caller waits with the token: most trainers stop at their next
         // CheckAlive, but FastTree's boosting loop never checks, so on cancellation the caller returns at once and an
         // unstoppable fit finishes alone in the background (its result is dropped).
         var fitting = Task.Factory.StartNew(fit, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        ITransformer model;
-        RandomForestModel? forest;
+        Models models;
         try
         {
             fitting.Wait(cancellationToken);
-            (model, forest) = fitting.Result;
+            models = fitting.Result;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -61,16 +64,31 @@ internal static class MlNetPipeline
             throw;
         }
 
-        return new FittedPipeline(ml, layout, task, classes, model, ImputationMeans(train, layout), candidate, forest);
+        return new FittedPipeline(ml, layout, task, classes, models.Model, ImputationMeans(train, layout), candidate, models.Forest, models.Ridge);
     }
 
-    private static (ITransformer, RandomForestModel?) FitForest(EstimatorChain<ITransformer> preprocessing, IDataView data, int[] labels,
+    /// <summary>What a fit yields: ML.NET's model (the featurisation alone for our own models) and our own model, if any.</summary>
+    private sealed record Models(ITransformer Model, RandomForestModel? Forest, IReadOnlyList<RidgeModel>? Ridge);
+
+    private static Models FitForest(EstimatorChain<ITransformer> preprocessing, IDataView data, int[] labels,
         int classCount, RandomForestSettings settings, int seed, CancellationToken cancellationToken)
     {
         var featurisation = preprocessing.Fit(data);
         var (x, features) = FeatureMatrix(featurisation, data);
-        return (featurisation, RandomForest.Fit(x, labels.Length, features, labels, classCount, settings, seed, cancellationToken));
+        return new Models(featurisation, RandomForest.Fit(x, labels.Length, features, labels, classCount, settings, seed, cancellationToken), null);
     }
+
+    private static Models FitRidge(EstimatorChain<ITransformer> preprocessing, IDataView data, double[] targets, RidgeSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var featurisation = preprocessing.Fit(data);
+        var (x, features) = FeatureMatrix(featurisation, data);
+        return new Models(featurisation, null, Ridge.Fit(x, targets.Length, features, targets, settings.Alphas, cancellationToken));
+    }
+
+    /// <summary>The regression target in double, as the table holds it (ML.NET's label column is float).</summary>
+    private static double[] RegressionTargets(TableColumn target) =>
+        target.Numbers ?? throw new ArgumentException($"A regression target must be numeric; '{target.Name}' is not.");
 
     /// <summary>The pipeline's feature vectors, row-major.</summary>
     internal static (float[] Values, int Features) FeatureMatrix(ITransformer featurisation, IDataView data)
@@ -168,7 +186,7 @@ internal static class MlNetPipeline
 /// <summary>A fitted pipeline: scores with ML.NET (cross-validation, parity tests) and saves itself.</summary>
 internal sealed class FittedPipeline(
     MLContext ml, FeatureLayout layout, MlTask task, IReadOnlyList<string>? classes, ITransformer model, float[] imputationMeans,
-    TrainerCandidate candidate, RandomForestModel? forest = null)
+    TrainerCandidate candidate, RandomForestModel? forest = null, IReadOnlyList<RidgeModel>? ridge = null)
 {
     public MLContext Context { get; } = ml;
     public FeatureLayout Layout { get; } = layout;
@@ -179,6 +197,8 @@ internal sealed class FittedPipeline(
     public TrainerCandidate Candidate { get; } = candidate;
     /// <summary>The random forest when the candidate is one; <see cref="Model"/> is then the featurisation alone.</summary>
     public RandomForestModel? Forest { get; } = forest;
+    /// <summary>Ridge's models, one per α of the candidate (one for a refit); <see cref="Model"/> is then the featurisation alone.</summary>
+    public IReadOnlyList<RidgeModel>? Ridge { get; } = ridge;
 
     /// <summary>ML.NET's own predictions, in the same shape the ONNX scorer returns.</summary>
     public ScoreResult Score(Table rows)
@@ -187,6 +207,12 @@ internal sealed class FittedPipeline(
         {
             var (x, features) = MlNetPipeline.FeatureMatrix(Model, new TableDataView(rows, Layout, label: null));
             return Classified(Enumerable.Range(0, rows.RowCount).Select(row => Forest.Probabilities(x.AsSpan(row * features, features))).ToArray());
+        }
+
+        if (Ridge is not null)
+        {
+            if (Ridge.Count != 1) throw new InvalidOperationException("A ridge path is scored per α (StagedScores), not as one model.");
+            return ScoreRidge(rows, [0])[0];
         }
 
         var output = Model.Transform(new TableDataView(rows, Layout, label: null));
@@ -207,6 +233,17 @@ internal sealed class FittedPipeline(
         }
     }
 
+    /// <summary>Predictions of the ridge models at the given indexes of the α path, from one featurisation of the rows.</summary>
+    public IReadOnlyList<ScoreResult> ScoreRidge(Table rows, IReadOnlyList<int> alphaIndexes)
+    {
+        var ridge = Ridge ?? throw new InvalidOperationException($"{Candidate.Trainer} is not ridge.");
+        var (x, features) = MlNetPipeline.FeatureMatrix(Model, new TableDataView(rows, Layout, label: null));
+        // Rounded to float32, as the ONNX graph's output is.
+        return alphaIndexes.Select(i => new ScoreResult(
+                Enumerable.Range(0, rows.RowCount).Select(row => (double)(float)ridge[i].Predict(x.AsSpan(row * features, features))).ToArray(), null, null))
+            .ToArray();
+    }
+
     private ScoreResult Classified(float[][] probabilities) =>
         new(null, probabilities.Select(p => Classes![ArgMax(p)]).ToArray(), probabilities);
 
@@ -224,6 +261,9 @@ internal sealed class FittedPipeline(
     /// <summary>The zip entry that holds a random forest beside ML.NET's featurisation pipeline.</summary>
     public const string ForestEntry = "Platform/RandomForest.json";
 
+    /// <summary>The zip entry that holds a ridge model beside ML.NET's featurisation pipeline.</summary>
+    public const string RidgeEntry = "Platform/Ridge.json";
+
     /// <summary>
     /// ML.NET's zip of the pipeline. For a random forest (our own code, not an ML.NET transformer) that is the
     /// featurisation, whose <c>__features</c> column is the forest's input, with the forest itself beside it as a
@@ -234,19 +274,24 @@ internal sealed class FittedPipeline(
         using var stream = new MemoryStream();
         Context.Model.Save(Model, InputSchema(rows), stream);
         if (Forest is not null)
-        {
-            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true);
-            var entry = zip.CreateEntry(ForestEntry);
-            entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero); // no timestamp of the run
-            using var json = entry.Open();
-            System.Text.Json.JsonSerializer.Serialize(json, new
+            AddEntry(stream, ForestEntry, new
             {
                 classes = Classes,
                 features = Forest.Features,
                 trees = Forest.Trees.Select(t => new { left = t.Left, right = t.Right, feature = t.Feature, threshold = t.Threshold, leaf_votes = t.LeafVotes }),
             });
-        }
+        if (Ridge is [var ridge])
+            AddEntry(stream, RidgeEntry, new { alpha = ridge.Alpha, features = ridge.Weights.Length, weights = ridge.Weights, bias = ridge.Bias });
 
         return stream.ToArray();
+    }
+
+    private static void AddEntry(MemoryStream stream, string name, object content)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true);
+        var entry = zip.CreateEntry(name);
+        entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero); // no timestamp of the run
+        using var json = entry.Open();
+        System.Text.Json.JsonSerializer.Serialize(json, content);
     }
 }

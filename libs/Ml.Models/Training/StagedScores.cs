@@ -5,7 +5,8 @@ using Platform.Ml.Models.Onnx;
 namespace Platform.Ml.Models.Training;
 
 /// <summary>
-/// Scores a boosted ensemble after each of several round counts from one fit. Boosting adds one tree per round
+/// Scores several models from one fit: ridge at every α of its path (<see cref="Ridge"/>), or a boosted ensemble
+/// after each of several round counts. Boosting adds one tree per round
 /// (one per class for multiclass) and never revisits the earlier ones, so the first k trees of a model boosted for
 /// n ≥ k rounds are the model boosted for k rounds: cross-validating every round count costs one fit per fold, which
 /// is how the search chooses the number of rounds (early stopping judged on the validation folds). The trees are read
@@ -16,6 +17,9 @@ internal static class StagedScores
 {
     public static IReadOnlyList<ScoreResult> Score(FittedPipeline fitted, Table rows, IReadOnlyList<int> stages)
     {
+        // Ridge: the stages are indexes of the α path, every α solved in the same fit.
+        if (fitted.Ridge is not null) return fitted.ScoreRidge(rows, stages);
+
         var pipeline = PipelineReader.Read(fitted, rows, FeatureLayout.Label);
         if (pipeline.Head.Score is not TreeScore { Divisor: 1 } trees)
             throw new NotSupportedException($"{fitted.Candidate.Trainer} is not a boosted ensemble; only those are scored in stages.");

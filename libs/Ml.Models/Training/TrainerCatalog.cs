@@ -13,11 +13,13 @@ namespace Platform.Ml.Models.Training;
 /// thresholds and are unaffected, so they get the imputed values as they are.
 /// </param>
 /// <param name="Stages">
-/// For boosted trees: the round counts at which one fit (of the largest) is scored, the first k trees being the
-/// model boosted for k rounds (<see cref="StagedScores"/>); null for every other trainer.
+/// Several models scored from one fit per fold (<see cref="StagedScores"/>): for boosted trees the round counts at
+/// which the fit of the largest is scored, the first k trees being the model boosted for k rounds; for ridge the
+/// indexes of its α path. Null for every other trainer.
 /// </param>
-/// <param name="AtRounds">For boosted trees: the same setting boosted for the given number of rounds, unstaged.</param>
+/// <param name="AtStage">For staged candidates: the single model of one stage (a round count, an α index), unstaged.</param>
 /// <param name="Forest">For the random forest (our own code, <see cref="RandomForest"/>): its settings; <see cref="Create"/> is then null.</param>
+/// <param name="Ridge">For ridge regression (our own code, <see cref="Training.Ridge"/>): its α path; <see cref="Create"/> is then null.</param>
 /// <param name="Complexity">
 /// Orders the settings of one trainer from simplest up, for the one-standard-error rule: leaves × trees for trees
 /// (fewer rounds are the simpler boosted model), the negated penalty for linear models (a stronger penalty is simpler).
@@ -28,9 +30,10 @@ internal sealed record TrainerCandidate(
     Func<MLContext, int, IEstimator<ITransformer>>? Create,
     bool Standardize = true,
     IReadOnlyList<int>? Stages = null,
-    Func<int, TrainerCandidate>? AtRounds = null,
+    Func<int, TrainerCandidate>? AtStage = null,
     double Complexity = 0,
-    RandomForestSettings? Forest = null);
+    RandomForestSettings? Forest = null,
+    RidgeSettings? Ridge = null);
 
 /// <summary>
 /// The trainers per task and their hyper-parameter grids. The grids grow with the data: small data (fewer than
@@ -64,7 +67,7 @@ internal static class TrainerCatalog
 
     public static IReadOnlyList<string> Names(MlTask task) => task switch
     {
-        MlTask.Regression => ["sdca", "fasttree", "fastforest", "lightgbm", "ogd"],
+        MlTask.Regression => ["ridge", "sdca", "fasttree", "fastforest", "lightgbm", "ogd"],
         MlTask.Binary => ["sdca-logistic", "lbfgs-logistic", "fasttree", "fastforest", "lightgbm"],
         MlTask.Multiclass => ["sdca-maxent", "lbfgs-maxent", "lightgbm", "random-forest", "ova-fasttree", "ova-fastforest"],
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
@@ -90,6 +93,8 @@ internal static class TrainerCatalog
         var large = trainRows >= LargeData;
         return (task, trainer) switch
         {
+            // Exact ridge on the whole α path, each α a stage of one fit.
+            (MlTask.Regression, "ridge") => [RidgeCandidate(trainer, Ridge.DefaultAlphas)],
             // Ridge and elastic net: L2 alone, then L1 + L2 (SDCA soft-thresholds the L1 part).
             (MlTask.Regression, "sdca") => Penalties(trainer, ElasticNetPoints, (ml, seed, p) => ml.Regression.Trainers.Sdca(
                 new SdcaRegressionTrainer.Options
@@ -218,6 +223,20 @@ internal static class TrainerCatalog
         Complexity: settings.Trees,
         Forest: settings);
 
+    /// <summary>
+    /// One candidate for the whole α path (its stages are the α indexes); each stage is the single-α candidate the
+    /// refit uses. A stronger penalty is the simpler model for the one-standard-error rule.
+    /// </summary>
+    private static TrainerCandidate RidgeCandidate(string trainer, IReadOnlyList<double> alphas) => new(
+        trainer,
+        new Dictionary<string, string> { ["alphas"] = string.Join(" ", alphas.Select(Text)) },
+        Create: null,
+        Stages: Enumerable.Range(0, alphas.Count).ToArray(),
+        AtStage: i => new TrainerCandidate(trainer, new Dictionary<string, string> { ["alpha"] = Text(alphas[i]) }, Create: null,
+            Complexity: -alphas[i], Ridge: new RidgeSettings([alphas[i]])),
+        Complexity: -alphas[0],
+        Ridge: new RidgeSettings(alphas));
+
     private static TOptions Boosted<TOptions>(TOptions options, int seed, TreePoint p) where TOptions : BoostedTreeOptions
     {
         options.LabelColumnName = Label;
@@ -283,7 +302,7 @@ internal static class TrainerCatalog
     {
         var stages = Enumerable.Range(1, StagesPerFit).Select(i => p.Trees * i / StagesPerFit).Where(r => r > 0).Distinct().ToArray();
         return new TrainerCandidate(trainer, TreeParameters(p), (ml, seed) => create(ml, seed, p), Standardize: false, Stages: stages,
-            AtRounds: rounds => new TrainerCandidate(trainer, TreeParameters(p with { Trees = rounds }),
+            AtStage: rounds => new TrainerCandidate(trainer, TreeParameters(p with { Trees = rounds }),
                 (ml, seed) => create(ml, seed, p with { Trees = rounds }), Standardize: false, Complexity: TreeComplexity(p with { Trees = rounds })),
             Complexity: TreeComplexity(p));
     }

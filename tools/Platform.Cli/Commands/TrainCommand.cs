@@ -159,6 +159,7 @@ public static class TrainCommand
             trainers = result.SearchedTrainers,
             seed = args.Seed,
             folds = args.Folds,
+            repeats = result.Repeats,
             testFraction = args.TestFraction,
             categoricalColumns = args.Categorical,
         },
