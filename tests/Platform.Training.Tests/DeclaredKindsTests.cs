@@ -21,6 +21,8 @@ public sealed class DeclaredKindsTests
         var run = await Eventually.ValueAsync(() => host.QueryAsync(db => db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Status == RunStatus.Succeeded)),
             TimeSpan.FromMinutes(2), () => "the run to succeed");
 
+        // The run row says succeeded when its ModelTrained is committed to the outbox; the harness sees it once published.
+        await Eventually.HoldsAsync(() => host.Harness.Published.Any<ModelTrained>(m => m.Context.Message.RunId == run.Id), TimeSpan.FromSeconds(30), "the run's ModelTrained to be published");
         var x2 = Assert.Single(host.Harness.Published.Select<ModelTrained>().Select(m => m.Context.Message).Single(m => m.RunId == run.Id).Inputs, i => i.Name == "x2");
         Assert.Equal("categorical", x2.Kind);
         Assert.Equal(["0", "1", "2"], x2.Categories!.Order(StringComparer.Ordinal));
