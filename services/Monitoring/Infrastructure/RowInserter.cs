@@ -58,13 +58,9 @@ public static class RowInserter
                 }
 
                 // Every full chunk runs the same statement: built and prepared once, only its parameters change.
-                if (full is null)
-                {
-                    full = Command(connection, transaction, sql, header, columns.Length, count);
-                    await full.PrepareAsync(cancellationToken);
-                }
-
-                await ExecuteAsync(full, sql, columns, rows, start, count, cancellationToken);
+                var first = full is null;
+                full ??= Command(connection, transaction, sql, header, columns.Length, count);
+                await ExecuteAsync(full, sql, columns, rows, start, count, cancellationToken, prepare: first);
             }
         }
         finally
@@ -105,7 +101,7 @@ public static class RowInserter
     /// from EF's type mapping every time (value converters included), exactly as <c>SaveChanges</c> would make them;
     /// replacing them leaves the prepared statement in place.
     /// </summary>
-    private static async Task ExecuteAsync<T>(DbCommand command, ISqlGenerationHelper sql, Column[] columns, IReadOnlyList<T> rows, int start, int count, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync<T>(DbCommand command, ISqlGenerationHelper sql, Column[] columns, IReadOnlyList<T> rows, int start, int count, CancellationToken cancellationToken, bool prepare = false)
         where T : class
     {
         command.Parameters.Clear();
@@ -119,6 +115,9 @@ public static class RowInserter
             }
         }
 
+        // Prepared once its parameters are bound: Npgsql prepares a command without parameters as raw SQL, where
+        // "@p0" is no placeholder (PostgreSQL then reads it as a column: 42703 "column p0 does not exist").
+        if (prepare) await command.PrepareAsync(cancellationToken);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
