@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults.Outbox;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.ServiceDefaults;
 
 public enum DatabaseProvider
 {

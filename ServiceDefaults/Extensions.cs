@@ -15,7 +15,7 @@ using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Tracing;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// What every service gets: OpenTelemetry (logs, metrics, traces), health checks, service discovery,

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// The latest result of every health check as the gauge <c>platform.health.status</c> (tag <c>check</c>: the

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Hosting;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Faults;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.ServiceDefaults;
 
 public enum MessagingTransport
 {

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.ServiceDefaults;
 
 /// <summary>The platform's own activity source and meter; every service's spans and instruments hang off these.</summary>
 public static class PlatformTelemetry

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace System.Net.Http;
+namespace Platform.ServiceDefaults;
 
 public static class VerifiedDownloads
 {

@@ -21,7 +21,7 @@ public sealed class DriftMetrics
     private readonly Counter<long> _suppressed;
     private readonly ConcurrentDictionary<(string Model, string Metric), double> _holdout = new();
 
-    public DriftMetrics() : this(Microsoft.Extensions.Hosting.PlatformTelemetry.Meter) { }
+    public DriftMetrics() : this(PlatformTelemetry.Meter) { }
 
     public DriftMetrics(Meter meter)
     {

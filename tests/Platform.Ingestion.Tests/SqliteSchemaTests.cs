@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

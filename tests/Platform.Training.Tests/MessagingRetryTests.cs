@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults;
 using System.Net.Sockets;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

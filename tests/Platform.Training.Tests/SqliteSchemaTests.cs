@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

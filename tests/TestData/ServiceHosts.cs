@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
