@@ -43,15 +43,19 @@ public static class RowInserter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // Reusing one prepared statement with new parameters is what SQLite needs (binding, not planning, is its
+        // cost). Npgsql keeps the parameters it prepared with: replaced, the next chunk inserted the first chunk's rows
+        // again (23505 on IX_window_rows_PredictionId), so PostgreSQL gets a statement per chunk.
+        var reusesStatements = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
         DbCommand? full = null;
         try
         {
             for (var start = 0; start < rows.Count; start += RowsPerStatement)
             {
                 var count = Math.Min(RowsPerStatement, rows.Count - start);
-                if (count < RowsPerStatement)
+                if (count < RowsPerStatement || !reusesStatements)
                 {
-                    // The tail of the batch: a statement of its own size, used once.
+                    // The tail of the batch (every chunk on PostgreSQL): a statement of its own, used once.
                     await using var tail = Command(connection, transaction, sql, header, columns.Length, count);
                     await ExecuteAsync(tail, sql, columns, rows, start, count, cancellationToken);
                     continue;
