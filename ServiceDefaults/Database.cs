@@ -88,11 +88,12 @@ internal static class SqliteSchemaCheck
             .Select(e => (Entity: e, Table: e.GetTableName()))
             .Where(e => e.Table is not null)
             .SelectMany(e => e.Entity.GetProperties()
-                .Select(p => p.GetColumnName(Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(e.Table!, e.Entity.GetSchema())))
-                .Where(c => c is not null)
-                .Select(c => (Table: e.Table!, Column: c!)))
-            .Distinct()
-            .GroupBy(c => c.Table, c => c.Column);
+                .Select(p => (Property: p, Store: Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(e.Table!, e.Entity.GetSchema())))
+                .Select(p => (Table: e.Table!, Column: p.Property.GetColumnName(p.Store), Type: p.Property.GetColumnType(p.Store)))
+                .Where(c => c.Column is not null)
+                .Select(c => (c.Table, Column: c.Column!, c.Type)))
+            .DistinctBy(c => (c.Table, c.Column))
+            .GroupBy(c => c.Table);
 
         var missing = new List<string>();
         var connection = db.Database.GetDbConnection();
@@ -102,16 +103,26 @@ internal static class SqliteSchemaCheck
             foreach (var table in expected)
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT name FROM pragma_table_info($table)";
+                command.CommandText = "SELECT name, type FROM pragma_table_info($table)";
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = "$table";
                 parameter.Value = table.Key;
                 command.Parameters.Add(parameter);
-                var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                var present = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-                    while (await reader.ReadAsync(cancellationToken)) present.Add(reader.GetString(0));
-                if (present.Count == 0) missing.Add($"table {table.Key}");
-                else missing.AddRange(table.Where(c => !present.Contains(c)).Select(c => $"{table.Key}.{c}"));
+                    while (await reader.ReadAsync(cancellationToken)) present[reader.GetString(0)] = reader.GetString(1);
+                if (present.Count == 0)
+                {
+                    missing.Add($"table {table.Key}");
+                    continue;
+                }
+
+                foreach (var column in table)
+                {
+                    if (!present.TryGetValue(column.Column, out var type)) missing.Add($"{table.Key}.{column.Column}");
+                    // A column of another type is as outdated as a missing one (the dates became integers, for one).
+                    else if (!string.Equals(type, column.Type, StringComparison.OrdinalIgnoreCase)) missing.Add($"{table.Key}.{column.Column} as {column.Type} (it is {type})");
+                }
             }
         }
         finally

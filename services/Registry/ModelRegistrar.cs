@@ -115,7 +115,7 @@ public sealed class ModelRegistrar(
     /// </summary>
     private async Task ConfirmWithTrainingAsync(ModelTrained trained, CancellationToken cancellationToken)
     {
-        var run = await http.GetFromJsonAsync<RunResponse>(new Uri(options.Value.TrainingUrl, $"runs/{trained.RunId}"), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken)
+        var run = await http.GetFromJsonAsync<RunResponse>(new Uri(options.Value.TrainingUrl, $"runs/{trained.RunId}"), JsonColumns.Json, cancellationToken)
             ?? throw new InvalidDataException($"Training reports no run {trained.RunId}.");
         if (run.Status != RunStatuses.Succeeded || run.Model != trained.ModelName || !string.Equals(run.ArtifactSha256, trained.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException(
@@ -140,10 +140,10 @@ public sealed class ModelRegistrar(
     /// <summary>The version served before the current one: the newest archived version that was once in production.</summary>
     public async Task<int?> RollbackTargetAsync(string modelName, CancellationToken cancellationToken)
     {
-        var archived = await db.Versions.AsNoTracking()
-            .Where(v => v.ModelName == modelName && v.Stage == VersionStage.Archived)
-            .ToListAsync(cancellationToken);
-        return archived.Where(v => v.PromotedAt is not null).OrderByDescending(v => v.PromotedAt!.Value.UtcTicks).FirstOrDefault()?.Version;
+        return await db.Versions.AsNoTracking()
+            .Where(v => v.ModelName == modelName && v.Stage == VersionStage.Archived && v.PromotedAt != null)
+            .OrderByDescending(v => v.PromotedAt).ThenByDescending(v => v.Version)
+            .Select(v => (int?)v.Version).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>

@@ -67,11 +67,11 @@ public sealed class TrainingJob(
             var champion = await champions.EvaluateAsync(run.ModelName, result, cancellationToken);
 
             Complete(run, result, champion);
-            await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), Platform.ServiceDefaults.JsonColumns.Json), cancellationToken);
+            await artifacts.SaveAsync(run.Id, "run.json", JsonSerializer.SerializeToUtf8Bytes(RunsApiShapes.ToResponse(run, null), JsonColumns.Json), cancellationToken);
             // The event is also kept with the run: the Registry's reconciliation registers a run from it when the
             // event itself was lost (the embedded default's in-memory bus dying with the process, a message in _error).
             var trained = ToEvent(run, request, result, champion);
-            await artifacts.SaveAsync(run.Id, ArtifactStore.ModelTrainedFile, JsonSerializer.SerializeToUtf8Bytes(trained, Platform.ServiceDefaults.JsonColumns.Json), cancellationToken);
+            await artifacts.SaveAsync(run.Id, ArtifactStore.ModelTrainedFile, JsonSerializer.SerializeToUtf8Bytes(trained, JsonColumns.Json), cancellationToken);
             db.AddOutboxMessage(trained);
             await db.SaveChangesAsync(cancellationToken);
             TrainingMetrics.Finished(run);

@@ -15,12 +15,12 @@ public sealed class SqliteSchemaTests
         var file = Path.Combine(folder, "training.db");
         try
         {
-            // An "older build": the runs table without the columns added since.
+            // An "older build": the runs table without the columns added since, its dates still text.
             await using (var connection = new SqliteConnection($"Data Source={file}"))
             {
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
-                command.CommandText = "CREATE TABLE runs (Id TEXT NOT NULL PRIMARY KEY, ModelName TEXT NOT NULL)";
+                command.CommandText = "CREATE TABLE runs (Id TEXT NOT NULL PRIMARY KEY, ModelName TEXT NOT NULL, QueuedAt TEXT NOT NULL)";
                 await command.ExecuteNonQueryAsync();
             }
 
@@ -42,6 +42,8 @@ public sealed class SqliteSchemaTests
             Assert.Contains("older build", error.Message, StringComparison.Ordinal);
             Assert.Contains("runs.FeatureWeights", error.Message, StringComparison.Ordinal);
             Assert.Contains("table datasets", error.Message, StringComparison.Ordinal);
+            Assert.Contains("runs.QueuedAt as INTEGER (it is TEXT)", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("runs.ModelName", error.Message, StringComparison.Ordinal);
             Assert.Contains("mv .platform .platform.old", error.Message, StringComparison.Ordinal);
         }
         finally

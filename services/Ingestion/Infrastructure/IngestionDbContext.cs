@@ -32,6 +32,7 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
                 .HasConversion(v => v.ToWireName(), s => DatasetSources.Parse(s));
         });
         modelBuilder.AddOutbox();
+        modelBuilder.StoreDatesAsIntegersOnSqlite(Database);
     }
 }
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.Monitoring.Model;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Outbox;
@@ -74,15 +73,7 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.Property(s => s.PredictionIds).HasJsonConversion();
         });
         modelBuilder.AddOutbox();
-
-        // SQLite (the embedded host, the unit tests) cannot compare DateTimeOffset values in SQL; stored as ticks
-        // they compare and order correctly (all values here are UTC).
-        if (Database.IsSqlite())
-        {
-            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties())
-                         .Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
-                property.SetValueConverter(new DateTimeOffsetToBinaryConverter());
-        }
+        modelBuilder.StoreDatesAsIntegersOnSqlite(Database);
     }
 }
 

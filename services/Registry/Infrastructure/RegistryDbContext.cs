@@ -30,6 +30,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             entity.Property(a => a.KeyId).HasMaxLength(128);
         });
         modelBuilder.AddOutbox();
+        modelBuilder.StoreDatesAsIntegersOnSqlite(Database);
     }
 }
 

@@ -66,7 +66,7 @@ public sealed class RunReconciler(
         var http = httpClients.CreateClient(HttpClientName);
         var trainingUrl = options.Value.TrainingUrl;
         var passStarted = clock.GetUtcNow();
-        var runs = await http.GetFromJsonAsync<List<RunResponse>>(new Uri(trainingUrl, ListPath()), Platform.ServiceDefaults.JsonColumns.Json, cancellationToken) ?? [];
+        var runs = await http.GetFromJsonAsync<List<RunResponse>>(new Uri(trainingUrl, ListPath()), JsonColumns.Json, cancellationToken) ?? [];
         var succeeded = runs.Where(r => r.Status == RunStatuses.Succeeded).ToList();
 
         HashSet<Guid> known = [];
@@ -127,7 +127,7 @@ public sealed class RunReconciler(
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw new InvalidDataException($"Training keeps no {EventFile} for run {runId} (a run from before it kept one); it cannot be registered from here.");
         response.EnsureSuccessStatusCode();
-        var trained = await response.Content.ReadFromJsonAsync<ModelTrained>(Platform.ServiceDefaults.JsonColumns.Json, cancellationToken)
+        var trained = await response.Content.ReadFromJsonAsync<ModelTrained>(JsonColumns.Json, cancellationToken)
             ?? throw new InvalidDataException($"Run {runId}'s {EventFile} is empty.");
         if (trained.RunId != runId) throw new InvalidDataException($"Run {runId}'s {EventFile} names run {trained.RunId}.");
 

@@ -51,29 +51,18 @@ public sealed record RunListFilter(string? Model, RunStatus? Status, bool Awaiti
         return true;
     }
 
-    /// <summary>
-    /// The runs that pass, filtered by the database (newest first is the caller's). SQLite cannot compare
-    /// <see cref="DateTimeOffset"/> values in SQL (its columns hold text); there the date is compared after the
-    /// status and model narrowed the rows down. PostgreSQL compares all of it in the query.
-    /// </summary>
-    public async Task<List<TrainingRun>> RunsAsync(TrainingDbContext db, CancellationToken cancellationToken)
-    {
-        if (AwaitingData) return [];
-        var query = RunsQuery(db, inDatabase: !db.Database.IsSqlite());
-        var runs = await query.ToListAsync(cancellationToken);
-        return db.Database.IsSqlite() && FinishedAfter is { } after
-            ? runs.Where(r => r.FinishedAt > after).ToList()
-            : runs;
-    }
+    /// <summary>The runs that pass, filtered by the database (newest first is the caller's).</summary>
+    public async Task<List<TrainingRun>> RunsAsync(TrainingDbContext db, CancellationToken cancellationToken) =>
+        AwaitingData ? [] : await RunsQuery(db).ToListAsync(cancellationToken);
 
-    /// <summary>The query sent to the database; <paramref name="inDatabase"/> false leaves the date out.</summary>
-    public IQueryable<TrainingRun> RunsQuery(TrainingDbContext db, bool inDatabase)
+    /// <summary>The query sent to the database.</summary>
+    public IQueryable<TrainingRun> RunsQuery(TrainingDbContext db)
     {
         // Without the run's Evaluation (same row, table splitting): its columns are not even read.
         var query = db.Runs.AsNoTracking();
         if (Model is not null) query = query.Where(r => r.ModelName == Model);
         if (Status is { } status) query = query.Where(r => r.Status == status);
-        if (inDatabase && FinishedAfter is { } after) query = query.Where(r => r.FinishedAt > after);
+        if (FinishedAfter is { } after) query = query.Where(r => r.FinishedAt > after);
         return query;
     }
 

@@ -35,7 +35,7 @@ public static class RunsApiShapes
 
     // The read model keeps these as JSON (what the console and the CLI read); the run stores them typed.
     private static JsonElement? Element<T>(T? value) where T : class =>
-        value is null ? null : JsonSerializer.SerializeToElement(value, Platform.ServiceDefaults.JsonColumns.Json);
+        value is null ? null : JsonSerializer.SerializeToElement(value, JsonColumns.Json);
 }
 
 public static class RunsApi

@@ -78,8 +78,7 @@ public sealed class RetrainScheduler(
     {
         var settings = options.Value;
         if (settings.MaxFollowUps == 0) return;
-        // A model has a wait per drift that passed the storm guard (a few a day): sorted here, as SQLite cannot sort by DateTimeOffset.
-        var wait = (await db.RetrainWaits.Where(w => w.ModelName == modelName).ToListAsync(cancellationToken)).MaxBy(w => w.CreatedAt);
+        var wait = await db.RetrainWaits.Where(w => w.ModelName == modelName).OrderByDescending(w => w.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (wait is not { Status: RetrainWaitStatus.Started }) return;
         var keys = await db.RunTriggers.AsNoTracking().Where(t => t.TriggerKey.StartsWith(TriggerKey(wait))).Select(t => t.RunId).ToListAsync(cancellationToken);
         if (keys.Count > settings.MaxFollowUps) return;

@@ -78,6 +78,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entity.Ignore(w => w.Progress);
         });
         modelBuilder.AddOutbox();
+        modelBuilder.StoreDatesAsIntegersOnSqlite(Database);
     }
 }
 
