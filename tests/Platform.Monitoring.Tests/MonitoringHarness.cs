@@ -15,11 +15,13 @@ using Platform.Contracts;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.Model;
 using Platform.ServiceDefaults.Outbox;
+using Platform.Tests;
 
 namespace Platform.Monitoring.Tests;
 
 /// <summary>
-/// Monitoring's decision logic over a real (in-memory SQLite) database and a hand-moved clock: promotions load a
+/// Monitoring's decision logic over a real database (in-memory SQLite, or a <see cref="TestDatabase{TContext}"/> on
+/// either provider) and a hand-moved clock: promotions load a
 /// reference from a synthetic training set served by a stub, batches of live rows go through <see cref="DriftMonitor"/>,
 /// and what came out is read back as reports and outbox events.
 /// </summary>
@@ -29,21 +31,27 @@ public sealed class MonitoringHarness : IAsyncDisposable
     private static readonly string[] Features = ["x1", "x2", "x3"];
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    private readonly SqliteConnection _connection;
+    private readonly SqliteConnection? _connection;
     private readonly ServiceProvider _services;
     private readonly Random _random = new(7);
     private readonly double[][] _training;
 
-    public MonitoringHarness(MonitoringOptions options)
+    /// <param name="database">Where the rows go; null: an in-memory SQLite database of this harness's own.</param>
+    public MonitoringHarness(MonitoringOptions options, TestDatabase<MonitoringDbContext>? database = null)
     {
-        _connection = new SqliteConnection("DataSource=:memory:");
-        _connection.Open();
+        if (database is null)
+        {
+            _connection = new SqliteConnection("DataSource=:memory:");
+            _connection.Open();
+        }
+
         _training = Enumerable.Range(0, 2000).Select(_ => Features.Select(_ => Normal(_random)).ToArray()).ToArray();
 
         Meter = new Meter($"monitoring-tests-{Guid.NewGuid():N}");
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContext<MonitoringDbContext>(o => o.UseSqlite(_connection));
+        if (database is null) services.AddDbContext<MonitoringDbContext>(o => o.UseSqlite(_connection!));
+        else services.AddDbContext<MonitoringDbContext>(database.Configure);
         services.AddSingleton<IOptions<MonitoringOptions>>(Options.Create(options));
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(new DriftMetrics(Meter));
@@ -63,7 +71,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
         _services = services.BuildServiceProvider();
 
         using var scope = _services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Database.EnsureCreated();
+        if (database is null) scope.ServiceProvider.GetRequiredService<MonitoringDbContext>().Database.EnsureCreated();
         Bus.Start().GetAwaiter().GetResult();
     }
 
@@ -181,7 +189,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        await _connection.DisposeAsync();
+        if (_connection is not null) await _connection.DisposeAsync();
         Meter.Dispose();
     }
 

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
 using Platform.Training.Apis;
 using Platform.Training.DataPolicy;
+using Platform.Training.Infrastructure;
 using Platform.Training.Model;
+using Platform.Tests;
 
 namespace Platform.Training.Tests;
 
@@ -13,10 +15,10 @@ public sealed class RunListFilterTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [MemberData(nameof(TrainingDatabase.Providers), MemberType = typeof(TrainingDatabase))]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Lists_only_the_runs_in_the_status_asked_for_that_finished_after_the_instant(string provider)
     {
-        await using var database = await TrainingDatabase.CreateAsync(provider);
+        await using var database = await TestDatabase<TrainingDbContext>.CreateAsync(provider, "trainingdb", o => new TrainingDbContext(o));
         await using (var db = database.Open())
         {
             db.Runs.AddRange(
@@ -63,7 +65,7 @@ public sealed class RunListFilterTests
         Assert.Contains(field == "status" ? status! : finishedAfter!, problem.ProblemDetails.Detail, StringComparison.Ordinal);
     }
 
-    private static async Task<List<string>> Listed(TrainingDatabase database, string? model, string? status, string? finishedAfter)
+    private static async Task<List<string>> Listed(TestDatabase<TrainingDbContext> database, string? model, string? status, string? finishedAfter)
     {
         Assert.True(RunListFilter.TryParse(model, status, finishedAfter, out var filter, out var problem), problem?.ProblemDetails.Detail);
         await using var db = database.Open();
