@@ -50,6 +50,9 @@ public sealed class PredictionLog : IDisposable
         Reader = new RowReader(this);
         if (!string.IsNullOrEmpty(settings.LogSpoolPath))
         {
+            // Sampling starts at half the bound, which must leave room for more than the segment being written.
+            if (settings.LogSpoolBytes < 4 * settings.LogSpoolSegmentBytes)
+                throw new InvalidOperationException("Inference:LogSpoolBytes must be at least four times Inference:LogSpoolSegmentBytes.");
             var folder = Path.GetFullPath(Path.Combine(environment?.ContentRootPath ?? Directory.GetCurrentDirectory(), settings.LogSpoolPath));
             _spool = PredictionSpool.Open(folder, settings.LogSpoolSegmentBytes, settings.LogSpoolBytes,
                 logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var replay);

@@ -49,6 +49,9 @@ public sealed class PredictionSpool : IDisposable
     /// <summary>Above half the bound: the log samples, as above half its buffer.</summary>
     public bool UnderPressure => Volatile.Read(ref _liveBytes) * 2 >= _maxBytes;
 
+    /// <summary>Torn records skipped when the spool was opened (for the tests; logged).</summary>
+    public long Torn { get; private set; }
+
     /// <summary>Segment files not yet deleted (for the tests).</summary>
     public int Segments
     {
@@ -125,6 +128,7 @@ public sealed class PredictionSpool : IDisposable
             rows += count;
         }
 
+        Torn = torn;
         if (rows > 0 || torn > 0 || unreadable > 0)
             _logger.LogWarning("The prediction-log spool held {Rows} rows not known to be published (an earlier process stopped before): publishing them first;"
                 + " {Torn} torn records skipped (written when that process died: their predictions were never answered), {Unreadable} unreadable", rows, torn, unreadable);
