@@ -13,8 +13,9 @@ namespace Platform.ChaosTests;
 public sealed class InferenceCrashTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Batches of 20 rows and a 30 s flush: a batch leaves when 20 rows are in it, so when the kill follows Monitoring's
-    /// first 20 rows, the rows answered since are still held by the process (the probe answers about 10 a second).
+    /// For the process that is killed: batches of 20 rows and a 30 s flush. A batch leaves when 20 rows are in it, so when
+    /// the kill follows Monitoring's first 20 rows, the rows answered since are still held by the process (the probe
+    /// answers about 10 a second). The restarted process runs with the suite's settings (0.5 s flush).
     /// </summary>
     private static readonly Dictionary<string, string?> HoldRows = new()
     {
@@ -52,7 +53,7 @@ public sealed class InferenceCrashTests(ITestOutputHelper output)
             Log($"Inference gone {stopped.TotalSeconds:F1} s after SIGKILL; {beforeKill.Count} predictions answered before, {heldAtKill} of them not yet at Monitoring"
                 + $" ({probe.Failures.Count} predicts failed around the kill)");
 
-            await platform.Hosts.StartProcessAsync("inference", HoldRows);
+            await platform.Hosts.StartProcessAsync("inference");
             var ready = await platform.ReadyAsync("inference");
             Log($"Inference restarted, ready {ready.TotalSeconds:F1} s after /alive");
             // Ready means served: the first predict after the restart answers 200 from the Registry's production version.
