@@ -28,7 +28,7 @@ var training = Service<Projects.Platform_Training>("training", "trainingdb", "Tr
     .WithReference(registry);
 registry.WithReference(training);
 
-var inference = Service<Projects.Platform_Inference>("inference", null)
+var inference = Service<Projects.Platform_Inference>("inference", null, "Inference__LogSpoolPath")
     .WithReference(registry).WaitFor(registry)
     .WithExternalHttpEndpoints();
 

@@ -8,7 +8,9 @@ namespace Platform.ServiceDefaults.InProcess;
 /// embedded default's <c>PredictionsLogged</c>). MassTransit's in-memory queues are unbounded: measured, a 20 s load
 /// cell left Monitoring ~50 s behind, and a host still draining its queue 40 minutes after SIGTERM. The publisher
 /// counts a batch in before publishing it and holds further rows while the count is at its bound; the consumer counts
-/// it out when it starts on it (once, however often it is retried).
+/// it out when it starts on it (once, however often it is retried), and reports when it has stored it (<see cref="Stored"/>):
+/// the in-memory bus loses what it holds with the process, so the publisher keeps its own copy (the prediction-log
+/// spool) until then.
 /// </summary>
 /// <remarks>
 /// Registered only where publisher and consumer share one process on the in-memory bus: anywhere else no one would
@@ -17,6 +19,7 @@ namespace Platform.ServiceDefaults.InProcess;
 public sealed class InProcessBacklog
 {
     private readonly ConcurrentDictionary<Guid, int> _batches = new();
+    private readonly ConcurrentDictionary<Guid, Action> _onStored = new();
     private readonly WakeSignal _taken = new();
     private long _rows;
     private long _peak;
@@ -27,10 +30,14 @@ public sealed class InProcessBacklog
     /// <summary>The most rows that were ever published and not yet taken at once, since the process started.</summary>
     public long Peak => Volatile.Read(ref _peak);
 
-    /// <summary>Counts a batch in; call before publishing it, since the consumer may take it before the publish returns.</summary>
-    public void Publishing(Guid batchId, int rows)
+    /// <summary>
+    /// Counts a batch in; call before publishing it, since the consumer may take it before the publish returns.
+    /// <paramref name="stored"/> runs once the consumer has stored it.
+    /// </summary>
+    public void Publishing(Guid batchId, int rows, Action? stored = null)
     {
         if (!_batches.TryAdd(batchId, rows)) return;
+        if (stored is not null) _onStored[batchId] = stored;
         var now = Interlocked.Add(ref _rows, rows);
         for (var peak = Peak; now > peak; peak = Peak)
             if (Interlocked.CompareExchange(ref _peak, now, peak) == peak) break;
@@ -42,6 +49,19 @@ public sealed class InProcessBacklog
         if (!_batches.TryRemove(batchId, out var rows)) return;
         Interlocked.Add(ref _rows, -rows);
         _taken.Notify();
+    }
+
+    /// <summary>The publish failed: counted out, and nothing will be stored.</summary>
+    public void NotPublished(Guid batchId)
+    {
+        _onStored.TryRemove(batchId, out _);
+        Taken(batchId);
+    }
+
+    /// <summary>The consumer is done with the batch (stored it, or decided to ignore it). Repeats are ignored.</summary>
+    public void Stored(Guid batchId)
+    {
+        if (_onStored.TryRemove(batchId, out var stored)) stored();
     }
 
     /// <summary>Waits until a batch is taken (true) or <paramref name="timeout"/> elapses (false).</summary>

@@ -20,7 +20,9 @@
 # Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_ROWS ["1 100"], BENCH_TARGETS ["embedded gateway unbatched bare peer"],
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
-#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), PLATFORM_SHARED_DATA [data/],
+#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), BENCH_BASELINE_ENV (the same for
+#           the baseline, on top of BENCH_GATEWAY_ENV: with this build as the baseline, e.g. "Inference__LogSpoolPath="
+#           measures the prediction-log spool on and off; every gateway gets its own spool folder), PLATFORM_SHARED_DATA [data/],
 #           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below),
 #           BENCH_WARMUP [8s] (per target and body before the cells), BENCH_BASELINE_ARTIFACTS, BENCH_TRACE* (below).
 set -euo pipefail
@@ -37,6 +39,7 @@ DATA=${PLATFORM_SHARED_DATA:-$ROOT/data}
 PYTHON=${BENCH_PYTHON:-/usr/bin/python3} # Debian's, where python3-sklearn and python3-fastapi install
 read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
 read -r -a EMBEDDED_ENV <<<"${BENCH_EMBEDDED_ENV:-}"
+read -r -a BASELINE_ENV <<<"${BENCH_BASELINE_ENV:-}"
 # Profiling with perf (BENCH_TRACE, below) needs the JIT's symbol maps.
 # (W^X off: with it, JIT-compiled code runs from a double mapping perf cannot attribute).
 [[ -n ${BENCH_TRACE:-} ]] && GATEWAY_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0) \
@@ -127,7 +130,8 @@ start_gateway() { # target, extra settings...
   log "starting the gateway alone ($1, from $artifacts) on 127.0.0.1:${PORTS[$1]}"
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[$1]}" ASPNETCORE_ENVIRONMENT=Production \
     Messaging__Transport=InMemory Services__registry__http__0="http://127.0.0.1:${PORTS[embedded]}" "Auth__Keys__$KEY=consumer" \
-    Platform__ServiceKey="$KEY" Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false "${@:2}" \
+    Platform__ServiceKey="$KEY" Logging__LogLevel__Default=Warning MASSTRANSIT_USAGE_TELEMETRY=false \
+    Inference__LogSpoolPath="$WORK/spool-$1" "${@:2}" \
     dotnet "$artifacts/bin/Platform.Inference/release/Platform.Inference.dll" >"$WORK/$1.log" 2>&1) &
   PIDS+=($!)
   PID_OF[$1]=$!
@@ -138,7 +142,7 @@ start_gateway() { # target, extra settings...
 [[ " $TARGETS " == *" unbatched "* ]] && start_gateway unbatched Inference__Batching__Enabled=false "${GATEWAY_ENV[@]}"
 if [[ " $TARGETS " == *" baseline "* ]]; then
   [[ -f $BASELINE/bin/Platform.Inference/release/Platform.Inference.dll ]] || { log "baseline: set BENCH_BASELINE_ARTIFACTS to another build's --artifacts-path"; exit 1; }
-  start_gateway baseline "${GATEWAY_ENV[@]}"
+  start_gateway baseline "${GATEWAY_ENV[@]}" "${BASELINE_ENV[@]}"
 fi
 if [[ " $TARGETS " == *" bare "* ]]; then
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[bare]}" \

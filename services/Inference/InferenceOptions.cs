@@ -76,6 +76,23 @@ public sealed class InferenceOptions
     [Range(1, 100_000_000)]
     public int LogUnconsumedRows { get; set; } = 5_000;
 
+    /// <summary>
+    /// The prediction log's spool: a folder of memory-mapped segment files into which every logged row is written before
+    /// its predict is answered, so that a killed process (<c>kill -9</c>, a crash) loses none: the rows not yet published
+    /// are published at the next start (<see cref="Serving.PredictionSpool"/>). Relative paths are under the content root.
+    /// One replica per folder (a second one fails at start); empty turns the spool off (rows held at a kill are lost).
+    /// Not kept across a power loss: nothing is fsynced.
+    /// </summary>
+    public string LogSpoolPath { get; set; } = "data/inference/spool";
+
+    /// <summary>The spool's bound. Above half of it rows are sampled as above half of <see cref="LogBufferRows"/>; full, dropped (counted).</summary>
+    [Range(1024 * 1024, 1L << 40)]
+    public long LogSpoolBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>One segment file: deleted once every row in it is published (or dropped and counted).</summary>
+    [Range(64 * 1024, 1L << 32)]
+    public long LogSpoolSegmentBytes { get; set; } = 8L * 1024 * 1024;
+
     /// <summary>First wait before retrying a refused batch; doubled on each failure up to <see cref="LogRetryMaxDelay"/>.</summary>
     public TimeSpan LogRetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 

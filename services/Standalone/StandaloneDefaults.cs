@@ -33,6 +33,7 @@ public static class StandaloneDefaults
             ["Ingestion:StoragePath"] = Path.Combine(dataPath, "ingestion"),
             ["Training:ArtifactsPath"] = Path.Combine(dataPath, "training"),
             ["Registry:ArtifactsPath"] = Path.Combine(dataPath, "registry"),
+            ["Inference:LogSpoolPath"] = Path.Combine(dataPath, "inference", "spool"),
         };
         // One console line per request (RequestLogLine): the framework's own request, endpoint, HttpClient and Polly
         // lines at Information would be eight for one prediction. Each entry on one line.

@@ -5,21 +5,26 @@ namespace Platform.ChaosTests;
 /// <summary>
 /// Inference, as its own process, killed with SIGKILL while it serves predictions and logs them, then restarted: it is
 /// ready only once its start-up reconciliation has loaded the Registry's production version, so its first answers after
-/// the restart come from that version. Logged rows it had published reach Monitoring; rows still held in memory at the
-/// kill (at most one flush interval's, plus a publish under way) are lost by design (the README's paragraph on
-/// prediction log rows): the test counts them and asserts that only that tail is missing.
+/// the restart come from that version. Every logged row is in Inference's spool before its predict is answered, so
+/// every prediction answered before the kill reaches Monitoring, once: those published before it, and those still held
+/// at the kill, which the restarted process reads back from its spool and publishes first.
 /// </summary>
 [Collection(ChaosCollection.Name)]
 public sealed class InferenceCrashTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// How far before the kill a row may still have been in memory: the flush interval (0.5 s in these tests) plus a
-    /// publish that, on a machine shared with other builds, can take a few seconds to be confirmed.
+    /// For the process that is killed: batches of 20 rows and a 30 s flush. A batch leaves when 20 rows are in it, so when
+    /// the kill follows Monitoring's first 20 rows, the rows answered since are still held by the process (the probe
+    /// answers about 10 a second). The restarted process runs with the suite's settings (0.5 s flush).
     /// </summary>
-    private static readonly TimeSpan HeldTail = TimeSpan.FromSeconds(5);
+    private static readonly Dictionary<string, string?> HoldRows = new()
+    {
+        ["Inference:LogBatchRows"] = "20",
+        ["Inference:LogFlushInterval"] = "00:00:30",
+    };
 
     [Fact]
-    public async Task Inference_process_killed_with_sigkill_while_serving_serves_the_production_version_at_restart_and_published_rows_reach_Monitoring()
+    public async Task Inference_process_killed_with_sigkill_while_serving_serves_the_production_version_at_restart_and_every_answered_row_reaches_Monitoring_once()
     {
         await using var platform = await ChaosPlatform.StartAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -31,7 +36,7 @@ public sealed class InferenceCrashTests(ITestOutputHelper output)
             await platform.ConvergedOnOneVersionAsync(model, timeout: ChaosPlatform.Setup);
             await platform.MonitoringHoldsReferenceAsync(model);
             await platform.Hosts.StopAsync("inference");
-            await platform.Hosts.StartProcessAsync("inference");
+            await platform.Hosts.StartProcessAsync("inference", HoldRows);
             await platform.ReadyAsync("inference");
             Log("Inference runs as a process");
 
@@ -39,11 +44,14 @@ public sealed class InferenceCrashTests(ITestOutputHelper output)
             await using var probe = ServingProbe.Start(platform, model);
             await Eventually.HoldsAsync(async () => (await platform.LoggedAtMonitoringAsync(model)).Count >= 20, ChaosPlatform.Converge,
                 "Monitoring to take in the first logged predictions");
-            var killedAt = probe.Now;
             var stopped = await platform.Hosts.SignalAsync("inference", "KILL");
             await probe.StopAsync();
             var beforeKill = probe.Logged();
-            Log($"Inference gone {stopped.TotalSeconds:F1} s after SIGKILL; {beforeKill.Count} predictions answered before");
+            // What Monitoring has once anything published before the kill has settled: the rest was held by the process.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var heldAtKill = beforeKill.Except(await platform.LoggedAtMonitoringAsync(model)).Count();
+            Log($"Inference gone {stopped.TotalSeconds:F1} s after SIGKILL; {beforeKill.Count} predictions answered before, {heldAtKill} of them not yet at Monitoring"
+                + $" ({probe.Failures.Count} predicts failed around the kill)");
 
             await platform.Hosts.StartProcessAsync("inference");
             var ready = await platform.ReadyAsync("inference");
@@ -59,19 +67,20 @@ public sealed class InferenceCrashTests(ITestOutputHelper output)
             var afterRestart = after.Logged().Union(first).ToHashSet();
             Assert.True(after.Failures.Count == 0, $"predict failed after the restart: {string.Join("; ", after.Failures)}");
 
-            // Everything answered well before the kill was published and reaches Monitoring; of the tail, whatever was published.
-            var published = probe.Logged(before: killedAt - HeldTail);
-            var expected = published.Union(afterRestart).ToHashSet();
+            // Every prediction answered, before the kill or after the restart, reaches Monitoring.
+            var expected = beforeKill.Union(afterRestart).ToHashSet();
             var last = new HashSet<Guid>();
             var converged = await Eventually.HoldsAsync(async () => (last = await platform.LoggedAtMonitoringAsync(model)).IsSupersetOf(expected), ChaosPlatform.Converge,
-                () => $"Monitoring to hold the {expected.Count} predictions published ({expected.Except(last).Count()} missing)");
-            // What is still in flight to Monitoring settles before the tail is counted.
+                () => $"Monitoring to hold the {expected.Count} predictions answered ({expected.Except(last).Count()} missing)");
+            Log($"all {expected.Count} answered predictions at Monitoring {converged.TotalSeconds:F1} s after the probe stopped ({heldAtKill} held at the kill, from the spool)");
+
+            // Once: the prediction id is the key of Monitoring's outputs, so a row published before the kill and replayed
+            // from the spool is taken in once, and nothing lands in _error. Rows of a predict in flight at the kill (in the
+            // spool, its answer lost with the process) may arrive too: two rows per predict that failed, at most.
             await Task.Delay(TimeSpan.FromSeconds(2));
             last = await platform.LoggedAtMonitoringAsync(model);
-            var lost = beforeKill.Except(last).Count();
-            Log($"published rows at Monitoring {converged.TotalSeconds:F1} s after the probe stopped; {lost} of {beforeKill.Count} rows answered before the kill were held in memory and lost"
-                + $" ({probe.Failures.Count} predicts failed around the kill); {afterRestart.Count} after the restart all at Monitoring");
-            Assert.True(last.IsSubsetOf(beforeKill.Union(afterRestart)), "Monitoring holds predictions no one was answered with");
+            var unanswered = last.Except(expected).Count();
+            Assert.True(unanswered <= 2 * probe.Failures.Count, $"Monitoring holds {unanswered} predictions no one was answered with ({probe.Failures.Count} predicts failed at the kill)");
             await platform.AssertExactlyOnceAsync(model, errorsBefore);
         }
         catch

@@ -44,6 +44,9 @@ public sealed class InferenceHost : IAsyncLifetime
 
     public Uri Url { get; } = new($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
+    /// <summary>This host's prediction-log spool: every host its own (a folder is locked by the one process using it).</summary>
+    public string SpoolPath { get; } = Path.Combine(Path.GetTempPath(), "platform-inference-spool-" + Guid.NewGuid().ToString("N"));
+
     public IServiceProvider Services => _app!.Services;
     public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();
     public ModelCatalog Catalog => Services.GetRequiredService<ModelCatalog>();
@@ -67,6 +70,7 @@ public sealed class InferenceHost : IAsyncLifetime
         {
             ["Inference:RegistryUrl"] = new Uri(Url, "registry/").ToString(),
             ["Inference:MaxBatchRows"] = "100",
+            ["Inference:LogSpoolPath"] = SpoolPath,
             ["Auth:Keys:consumer:Key"] = ConsumerKey,
             ["Auth:Keys:consumer:Roles"] = "consumer",
             ["Auth:Keys:producer:Key"] = ProducerKey,
@@ -129,5 +133,6 @@ public sealed class InferenceHost : IAsyncLifetime
         if (_app is null) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (Directory.Exists(SpoolPath)) Directory.Delete(SpoolPath, recursive: true);
     }
 }

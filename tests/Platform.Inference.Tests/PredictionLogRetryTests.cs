@@ -22,7 +22,9 @@ public sealed class PredictionLogRetryTests
             LogBatchRows = 50, LogFlushInterval = TimeSpan.FromMilliseconds(20),
             LogRetryInitialDelay = TimeSpan.FromMilliseconds(20), LogRetryMaxDelay = TimeSpan.FromMilliseconds(100),
         });
-        var log = new PredictionLog(options);
+        using var folder = new SpoolFolder();
+        options.Value.LogSpoolPath = folder.Path;
+        using var log = new PredictionLog(options);
         var bus = FlakyBus.Create(refusals: 5);
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
@@ -45,7 +47,9 @@ public sealed class PredictionLogRetryTests
             LogBatchRows = 10, LogRetryRows = 30, LogFlushInterval = TimeSpan.FromMilliseconds(20),
             LogRetryInitialDelay = TimeSpan.FromMilliseconds(20), LogRetryMaxDelay = TimeSpan.FromMilliseconds(50),
         });
-        var log = new PredictionLog(options);
+        using var folder = new SpoolFolder();
+        options.Value.LogSpoolPath = folder.Path;
+        using var log = new PredictionLog(options);
         var bus = FlakyBus.Create(refusals: int.MaxValue);
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
@@ -68,7 +72,9 @@ public sealed class PredictionLogRetryTests
         {
             LogBatchRows = 10, LogUnconsumedRows = 30, LogRetryRows = 50, LogFlushInterval = TimeSpan.FromMilliseconds(20),
         });
-        var log = new PredictionLog(options);
+        using var folder = new SpoolFolder();
+        options.Value.LogSpoolPath = folder.Path;
+        using var log = new PredictionLog(options);
         var bus = FlakyBus.Create(refusals: 0);
         var backlog = new InProcessBacklog();
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance, backlog);

@@ -24,6 +24,10 @@ public class InferencePathBenchmarks
     private ServedModel _model = null!;
     private PredictionLog _log = null!;
     private PredictionLog _keptLog = null!;
+    private readonly List<LoggedRow> _drained = [];
+    private readonly string _spools = Path.Combine(Path.GetTempPath(), "platform-bench-spool-" + Guid.NewGuid().ToString("N"));
+
+    private string SpoolFolder(string name) => Path.Combine(_spools, name);
     private ScoringBatch _filled = null!;
     private byte[] _twoPassBody = null!;
     private byte[] _one = null!;
@@ -42,9 +46,10 @@ public class InferencePathBenchmarks
         var trained = ModelTrainer.Train(iris, new TrainingOptions("species", MlTask.Multiclass, Folds: 2, Trainers: [trainer]));
         _model = new ServedModel("iris", 1, DateTimeOffset.UtcNow, OnnxScorer.Load(trained.OnnxModel));
         // A one-row buffer: the benchmark measures the request path, so logged rows are sampled away and counted.
-        _log = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1 }));
-        // A roomy buffer, drained after every call: every row is logged, as on a gateway whose publisher keeps up.
-        _keptLog = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1_000_000 }));
+        _log = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1, LogSpoolPath = SpoolFolder("sampled") }));
+        // A roomy buffer, drained (and acknowledged to its spool) after every call: every row is logged and journalled,
+        // as on a gateway whose publisher keeps up.
+        _keptLog = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 1_000_000, LogSpoolPath = SpoolFolder("kept") }));
 
         var features = iris.WithoutColumn("species");
         string Instance(int row) => "{" + string.Join(",", features.Columns.Select(c =>
@@ -65,6 +70,9 @@ public class InferencePathBenchmarks
     {
         _filled.Dispose();
         _model.Retire();
+        _log.Dispose();
+        _keptLog.Dispose();
+        Directory.Delete(_spools, recursive: true);
     }
 
     private byte[] Body => Rows == 1 ? _one : _hundred;
@@ -99,7 +107,9 @@ public class InferencePathBenchmarks
     public int Write_and_log()
     {
         using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(_filled), _keptLog);
-        while (_keptLog.Reader.TryRead(out _)) { }
+        while (_keptLog.Reader.TryRead(out var row)) _drained.Add(row);
+        _keptLog.Acknowledge(_drained);
+        _drained.Clear();
         return response.WrittenMemory.Length;
     }
 
@@ -129,7 +139,9 @@ public class InferencePathBenchmarks
         using var batch = InstanceReader.Read(Body, _model, 1000, UnknownFieldPolicy.Reject, rejections) ?? throw new InvalidOperationException("rejected");
         batch.Score();
         using var response = PredictionWriter.WritePredictions(_model, ScoredRows.Own(batch), _keptLog);
-        while (_keptLog.Reader.TryRead(out _)) { }
+        while (_keptLog.Reader.TryRead(out var row)) _drained.Add(row);
+        _keptLog.Acknowledge(_drained);
+        _drained.Clear();
         return response.WrittenMemory.Length;
     }
 

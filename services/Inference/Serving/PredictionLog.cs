@@ -8,24 +8,31 @@ namespace Platform.Inference.Serving;
 /// <summary>One served row, as Monitoring will see it.</summary>
 public sealed record PredictionRecord(string Model, int Version, IReadOnlyList<string> NumericFeatures, IReadOnlyList<string> CategoricalFeatures, LoggedPrediction Prediction);
 
+/// <summary>A row on its way to the publisher, with the spool segment to acknowledge it on (null: not spooled).</summary>
+public readonly record struct LoggedRow(PredictionRecord Record, SpoolSegment? Segment);
+
 /// <summary>
-/// The hot path's only contact with logging: a bounded in-memory buffer that never waits. Below half full every row
-/// is kept; above it (the publisher is falling behind: a slow or absent broker) one row in
+/// The hot path's only contact with logging: a bounded in-memory buffer that never waits, journalled to the spool
+/// (<see cref="PredictionSpool"/>, <c>Inference:LogSpoolPath</c>) before the predict is answered. Below half full every row is kept;
+/// above it (the publisher is falling behind: a slow or absent broker; or the spool is above half its bound) one row in
 /// <see cref="InferenceOptions.LogSampleEvery"/> is kept, so Monitoring still sees a sample of the traffic; when
 /// full, rows are dropped. Every row not kept is counted (metric <c>platform.inference.log.dropped</c>, tagged
-/// <c>reason</c> = sampled | full) and reported in the next <c>PredictionsLogged</c>.
+/// <c>reason</c> = sampled | full) and reported in the next <c>PredictionsLogged</c>. Rows an earlier process left in
+/// the spool come out of the reader first, before any row of this process.
 /// </summary>
 /// <remarks>
 /// A request's rows go in as one write and the buffered rows are counted with an interlocked counter: a bounded
 /// channel takes its lock for every row written and for every look at its count, and with a hundred rows a request
 /// that lock was where the serving threads met. The reader hands the rows out one at a time, as before.
 /// </remarks>
-public sealed class PredictionLog
+public sealed class PredictionLog : IDisposable
 {
     private static readonly Counter<long> DroppedRows = PlatformTelemetry.Meter.CreateCounter<long>("platform.inference.log.dropped", description: "Logged predictions sampled away or dropped because the buffer was filling up");
     private static readonly KeyValuePair<string, object?> Sampled = new("reason", "sampled");
     private static readonly KeyValuePair<string, object?> Full = new("reason", "full");
-    private readonly Channel<PredictionRecord[]> _writes = Channel.CreateUnbounded<PredictionRecord[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(PredictionRecord[] Rows, SpoolSegment? Segment)> _writes =
+        Channel.CreateUnbounded<(PredictionRecord[], SpoolSegment?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly PredictionSpool? _spool;
     private readonly int _capacity;
     private readonly int _highWater;
     private readonly int _sampleEvery;
@@ -33,22 +40,49 @@ public sealed class PredictionLog
     private long _dropped;
     private long _offered;
 
-    public PredictionLog(IOptions<InferenceOptions> options)
+    /// <param name="environment">Relative spool paths are under its content root (the working directory without one).</param>
+    public PredictionLog(IOptions<InferenceOptions> options, IHostEnvironment? environment = null, ILogger<PredictionLog>? logger = null)
     {
-        _capacity = options.Value.LogBufferRows;
-        _highWater = Math.Max(1, options.Value.LogBufferRows / 2);
-        _sampleEvery = options.Value.LogSampleEvery;
+        var settings = options.Value;
+        _capacity = settings.LogBufferRows;
+        _highWater = Math.Max(1, settings.LogBufferRows / 2);
+        _sampleEvery = settings.LogSampleEvery;
         Reader = new RowReader(this);
+        if (!string.IsNullOrEmpty(settings.LogSpoolPath))
+        {
+            // Sampling starts at half the bound, which must leave room for more than the segment being written.
+            if (settings.LogSpoolBytes < 4 * settings.LogSpoolSegmentBytes)
+                throw new InvalidOperationException("Inference:LogSpoolBytes must be at least four times Inference:LogSpoolSegmentBytes.");
+            var folder = Path.GetFullPath(Path.Combine(environment?.ContentRootPath ?? Directory.GetCurrentDirectory(), settings.LogSpoolPath));
+            _spool = PredictionSpool.Open(folder, settings.LogSpoolSegmentBytes, settings.LogSpoolBytes,
+                logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var replay);
+            // Before any request can write: the earlier process's rows go out first. They may take the buffer past its
+            // bound for a while (new rows are then sampled or dropped, counted): the spool's bound holds them.
+            foreach (var write in replay)
+            {
+                Interlocked.Add(ref _buffered, write.Rows.Length);
+                _writes.Writer.TryWrite(write);
+            }
+
+            Replayed = replay.Sum(w => w.Rows.Length);
+        }
+
         PlatformTelemetry.Meter.CreateObservableGauge("platform.inference.log.queue_depth", () => Volatile.Read(ref _buffered), description: "Predictions waiting to be published");
     }
 
+    /// <summary>Rows read back from the spool at start (an earlier process left them unpublished).</summary>
+    public long Replayed { get; }
+
+    /// <summary>The spool, when on (for the tests).</summary>
+    public PredictionSpool? Spool => _spool;
+
     /// <summary>The buffered rows, one at a time, in the order their requests wrote them.</summary>
-    public ChannelReader<PredictionRecord> Reader { get; }
+    public ChannelReader<LoggedRow> Reader { get; }
 
     /// <summary>Whether to log the next row: ask first, so that a row sampled away costs no record at all.</summary>
     public bool ShouldLog()
     {
-        if (Volatile.Read(ref _buffered) < _highWater) return true;
+        if (Volatile.Read(ref _buffered) < _highWater && _spool?.UnderPressure != true) return true;
         if (Interlocked.Increment(ref _offered) % _sampleEvery == 0) return true;
         Interlocked.Increment(ref _dropped);
         DroppedRows.Add(1, Sampled);
@@ -57,43 +91,80 @@ public sealed class PredictionLog
 
     public void Write(PredictionRecord record) => Write([record]);
 
-    /// <summary>One request's rows, kept together or (the buffer is full) dropped together.</summary>
+    /// <summary>
+    /// One request's rows, kept together or (the buffer or the spool is full) dropped together. Called on the predict
+    /// path before the answer is sent: once it returns, the rows are in the spool and survive a kill of the process.
+    /// </summary>
     public void Write(PredictionRecord[] records)
     {
         if (records.Length == 0) return;
-        if (Interlocked.Add(ref _buffered, records.Length) <= _capacity && _writes.Writer.TryWrite(records)) return;
+        if (Interlocked.Add(ref _buffered, records.Length) <= _capacity)
+        {
+            SpoolSegment? segment = null;
+            if ((_spool is null || (segment = _spool.Append(records)) is not null) && _writes.Writer.TryWrite((records, segment))) return;
+        }
+
         Interlocked.Add(ref _buffered, -records.Length);
         Interlocked.Add(ref _dropped, records.Length);
         DroppedRows.Add(records.Length, Full);
     }
 
+    /// <summary>
+    /// The publisher is done with these rows (published, or dropped and counted): their spool segments are deleted once
+    /// every row in them is done.
+    /// </summary>
+    public void Acknowledge(IReadOnlyList<LoggedRow> rows)
+    {
+        if (_spool is null) return;
+        // Consecutive rows mostly share a segment: one interlocked add per run.
+        SpoolSegment? segment = null;
+        var run = 0;
+        foreach (var row in rows)
+        {
+            if (row.Segment == segment)
+            {
+                run++;
+                continue;
+            }
+
+            segment?.Acknowledge(run);
+            (segment, run) = (row.Segment, 1);
+        }
+
+        segment?.Acknowledge(run);
+        _spool.Collect();
+    }
+
     /// <summary>Rows dropped since the last call.</summary>
     public long TakeDropped() => Interlocked.Exchange(ref _dropped, 0);
 
+    public void Dispose() => _spool?.Dispose();
+
     /// <summary>Flattens the writes back into rows for the (single) publisher.</summary>
-    private sealed class RowReader(PredictionLog log) : ChannelReader<PredictionRecord>
+    private sealed class RowReader(PredictionLog log) : ChannelReader<LoggedRow>
     {
         private PredictionRecord[] _current = [];
+        private SpoolSegment? _segment;
         private int _next;
 
         public override bool CanCount => true;
         public override int Count => (int)Volatile.Read(ref log._buffered);
 
-        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out PredictionRecord item)
+        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LoggedRow item)
         {
             while (_next == _current.Length)
             {
                 if (!log._writes.Reader.TryRead(out var write))
                 {
-                    item = null;
+                    item = default;
                     return false;
                 }
 
-                _current = write;
+                (_current, _segment) = write;
                 _next = 0;
             }
 
-            item = _current[_next];
+            item = new LoggedRow(_current[_next], _segment);
             _current[_next++] = null!; // the publisher owns the row now
             Interlocked.Decrement(ref log._buffered);
             return true;

@@ -4,13 +4,17 @@ using Platform.ServiceDefaults.InProcess;
 
 namespace Platform.Monitoring.IntegrationEvents;
 
-/// <param name="backlog">Present in the embedded default: the batch leaves the bounded queue as soon as it is started on.</param>
+/// <param name="backlog">
+/// Present in the embedded default: the batch leaves the bounded queue as soon as it is started on, and once stored
+/// Inference may forget its copy (the prediction-log spool).
+/// </param>
 public sealed class PredictionsLoggedConsumer(DriftMonitor monitor, InProcessBacklog? backlog = null) : IConsumer<PredictionsLogged>
 {
-    public Task Consume(ConsumeContext<PredictionsLogged> context)
+    public async Task Consume(ConsumeContext<PredictionsLogged> context)
     {
         backlog?.Taken(context.Message.BatchId);
-        return monitor.AddAsync(context.Message, context.CancellationToken);
+        await monitor.AddAsync(context.Message, context.CancellationToken);
+        backlog?.Stored(context.Message.BatchId);
     }
 }
 
