@@ -34,14 +34,17 @@ public sealed class IngestionCrashTests(ITestOutputHelper output)
             using var ingestion = platform.Client("ingestion");
             var upload = ingestion.PostAsync($"datasets/{model}?target=target&task=regression", content);
             await content.HalfSent.WaitAsync(TimeSpan.FromSeconds(30));
+            // The kill lands once the server is staging the body (its file exists), not while the request is still in flight to it.
+            await Eventually.HoldsAsync(() => Task.FromResult(Directory.Exists(staging) && Directory.GetFiles(staging).Length > 0),
+                TimeSpan.FromSeconds(30), "Ingestion to start staging the upload");
             var stopped = await platform.Hosts.SignalAsync("ingestion", "KILL");
             content.GoOn();
             var failed = await Record.ExceptionAsync(async () => (await upload.WaitAsync(TimeSpan.FromSeconds(30))).Dispose());
             Log($"Ingestion gone {stopped.TotalSeconds:F1} s after SIGKILL mid-upload; the client saw {failed?.GetType().Name ?? "an answer"}");
             Assert.True(failed is HttpRequestException or IOException, $"the interrupted upload must fail at the client, not be answered: {failed}");
 
-            // The killed process had half the body staged: that file is what the restarted process must clean up.
-            var left = Directory.Exists(staging) ? Directory.GetFiles(staging) : [];
+            // The killed process was staging the body: that file is what the restarted process must clean up.
+            var left = Directory.GetFiles(staging);
             Assert.NotEmpty(left);
             Log($"the kill left {left.Length} staged file(s), {left.Sum(f => new FileInfo(f).Length):N0} bytes");
 
