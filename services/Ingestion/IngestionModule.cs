@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Security;
 using Platform.Ingestion.Apis;
 using Platform.Ingestion.Infrastructure;
@@ -13,6 +14,8 @@ public static class IngestionModule
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration("Ingestion").ValidateDataAnnotations().ValidateOnStart();
         builder.AddPlatformDbContext<TBuilder, IngestionDbContext>("ingestiondb");
         builder.Services.AddSingleton<ContentStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<StagingSweeper>();
         builder.Services.AddScoped<DatasetIngestor>();
         builder.Services.AddSingleton<VersionSampler>();
         builder.AddApiKeys();

@@ -47,6 +47,19 @@ public sealed class IngestionOptions
     /// <summary>Rows sampled (uniformly, seeded) from each version when two versions are compared for drift, bounding memory.</summary>
     [Range(100, 10_000_000)]
     public int CompareSampleRows { get; set; } = 50_000;
+
+    /// <summary>
+    /// A staged file (<c>&lt;StoragePath&gt;/tmp</c>) not written to for longer than this was left by a process that died
+    /// mid-upload, and is deleted. Replicas may share the folder, so this is the only sign that a file is no one's: it
+    /// must exceed the longest pause in a live submission's writes (a validation pass over the largest upload, minutes at
+    /// most; a stalled body is cut off by Kestrel's minimum data rate long before).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan StagedFileMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often stale staged files are looked for (and once at start-up).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StagingSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public enum BadRowPolicy

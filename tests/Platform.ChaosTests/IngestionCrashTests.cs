@@ -13,33 +13,56 @@ public sealed class IngestionCrashTests(ITestOutputHelper output)
 {
     private const string DatasetUploaded = "Platform.Contracts.DatasetUploaded";
 
+    /// <summary>
+    /// The mid-upload kill's process: staged files count as abandoned after 5 s untouched, swept every second (the
+    /// defaults, an hour and ten minutes, are for replicas sharing a folder with uploads that take minutes).
+    /// </summary>
+    private static readonly Dictionary<string, string?> QuickSweep = new()
+    {
+        ["Ingestion:StagedFileMaxAge"] = "00:00:05",
+        ["Ingestion:StagingSweepInterval"] = "00:00:01",
+    };
+
     [Fact]
-    public async Task Ingestion_process_killed_with_sigkill_mid_upload_shows_no_version_and_the_retried_upload_trains_once()
+    public async Task Ingestion_process_killed_with_sigkill_mid_upload_shows_no_version_leaves_no_staged_file_and_the_retried_upload_trains_once()
     {
         await using var platform = await ChaosPlatform.StartAsync();
-        await RunAsync(platform, async (model, Log) =>
+        var staging = Path.Combine(platform.Hosts.Setting("Ingestion:StoragePath")!, "tmp");
+        await RunAsync(platform, QuickSweep, async (model, Log) =>
         {
             using var content = new TricklingCsvContent(SharedData.PathOf("diabetes_train.csv"));
             using var ingestion = platform.Client("ingestion");
             var upload = ingestion.PostAsync($"datasets/{model}?target=target&task=regression", content);
             await content.HalfSent.WaitAsync(TimeSpan.FromSeconds(30));
+            // The kill lands once the server is staging the body (its file exists), not while the request is still in flight to it.
+            await Eventually.HoldsAsync(() => Task.FromResult(Directory.Exists(staging) && Directory.GetFiles(staging).Length > 0),
+                TimeSpan.FromSeconds(30), "Ingestion to start staging the upload");
             var stopped = await platform.Hosts.SignalAsync("ingestion", "KILL");
             content.GoOn();
             var failed = await Record.ExceptionAsync(async () => (await upload.WaitAsync(TimeSpan.FromSeconds(30))).Dispose());
             Log($"Ingestion gone {stopped.TotalSeconds:F1} s after SIGKILL mid-upload; the client saw {failed?.GetType().Name ?? "an answer"}");
             Assert.True(failed is HttpRequestException or IOException, $"the interrupted upload must fail at the client, not be answered: {failed}");
 
-            await platform.Hosts.StartProcessAsync("ingestion");
+            // The killed process was staging the body: that file is what the restarted process must clean up.
+            var left = Directory.GetFiles(staging);
+            Assert.NotEmpty(left);
+            Log($"the kill left {left.Length} staged file(s), {left.Sum(f => new FileInfo(f).Length):N0} bytes");
+
+            await platform.Hosts.StartProcessAsync("ingestion", QuickSweep);
             await platform.ReadyAsync("ingestion");
             Assert.Empty(await platform.DatasetVersionsAsync(model));
             Assert.Empty(await platform.RunsAsync(model));
             Log("restarted: no version and no run of the interrupted upload");
+            var swept = await Eventually.HoldsAsync(() => Task.FromResult(!left.Any(File.Exists)), TimeSpan.FromSeconds(30),
+                "the restarted Ingestion to delete the staged file the kill left");
+            Log($"the staged file(s) of the killed upload deleted {swept.TotalSeconds:F1} s after the restart was ready");
 
             // The client tries again: one version, trained once.
             var retried = System.Diagnostics.Stopwatch.StartNew();
             await platform.UploadAsync(model);
             var converged = await platform.ConvergedOnOneVersionAsync(model);
             Log($"retried upload trained, registered and served {retried.Elapsed.TotalSeconds:F1} s after the restart ({converged.TotalSeconds:F1} s after its 201)");
+            Assert.Empty(Directory.GetFiles(staging));
         });
     }
 

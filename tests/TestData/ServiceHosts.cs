@@ -56,6 +56,9 @@ public sealed class ServiceHosts : IAsyncDisposable
     public SpanCollection Spans { get; } = new();
     public Dictionary<string, Uri> Urls { get; } = [];
 
+    /// <summary>A setting every host gets (Ingestion:StoragePath, say), for tests that look at a service's files.</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
     public HttpClient Client(string service) => new() { BaseAddress = Urls[service], Timeout = TimeSpan.FromMinutes(2) };
 
     public static async Task<ServiceHosts> StartAsync(string rabbitUri, string postgresConnection, IDictionary<string, string?>? overrides = null)

@@ -68,6 +68,29 @@ public sealed class ContentStore(IOptions<IngestionOptions> options)
     /// <summary>Removes a stored object; only for one whose database row was never committed.</summary>
     public void Remove(string sha256) => File.Delete(PathOf(sha256));
 
+    /// <summary>
+    /// Deletes the staged files not written to since <paramref name="now"/> minus <paramref name="maxAge"/>: what a
+    /// process killed mid-upload left behind. A live submission writes its file as it streams and holds it for one
+    /// validation pass at most, so it is never that old; files another replica is writing are left alone.
+    /// </summary>
+    /// <returns>The paths deleted.</returns>
+    public IReadOnlyList<string> SweepStaged(DateTimeOffset now, TimeSpan maxAge)
+    {
+        if (!Directory.Exists(StagingFolder)) return [];
+        var deleted = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(StagingFolder))
+        {
+            var written = File.GetLastWriteTimeUtc(path);
+            // A file that went in the meantime (committed or discarded by its owner) reads as written in 1601: Delete
+            // is then a no-op, so it is not counted.
+            if (now.UtcDateTime - written <= maxAge || !File.Exists(path)) continue;
+            File.Delete(path);
+            deleted.Add(path);
+        }
+
+        return deleted;
+    }
+
     /// <summary>The staging folder, where nothing should be left once a submission is answered.</summary>
     public string StagingFolder => Path.Combine(_root, "tmp");
 

@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 
@@ -36,13 +40,22 @@ public sealed class CsvRecordScanner : IDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly int _maxRecordBytes;
-    private readonly byte[] _chunk = new byte[64 * 1024];
+    /// <summary>256 KiB: a record rarely straddles two chunks, and a read (a thread-pool hop) is paid per chunk.</summary>
+    private readonly byte[] _chunk = new byte[256 * 1024];
     private int _chunkLength;
     private int _chunkPosition;
+    /// <summary>
+    /// The first byte above 0x7F at or after the plain records read so far in this chunk (the chunk's length if none):
+    /// a record that ends before it is ASCII, so UTF-8, without a look of its own.
+    /// </summary>
+    private int _chunkFirstNonAscii;
     private bool _endOfStream;
     private bool _atFileStart = true;
 
     private byte[] _record = new byte[4096];
+    /// <summary>Where the current record's bytes are: <see cref="_chunk"/> itself for a plain record (not copied), else <see cref="_record"/>.</summary>
+    private byte[] _recordBuffer;
+    private int _recordOffset;
     private int _recordLength;
     private int[] _fieldStarts = new int[64];
     private int[] _fieldEnds = new int[64];
@@ -58,6 +71,7 @@ public sealed class CsvRecordScanner : IDisposable
         _stream = stream;
         _maxRecordBytes = maxRecordBytes;
         _leaveOpen = leaveOpen;
+        _recordBuffer = _record;
     }
 
     public int MaxRecordBytes => _maxRecordBytes;
@@ -76,14 +90,13 @@ public sealed class CsvRecordScanner : IDisposable
     public bool IsBlank => Defect == RecordDefect.None && FieldCount == 1 && _fieldEnds[0] == _fieldStarts[0] && _recordLength == 0;
 
     /// <summary>The record's bytes without its line ending (empty when <see cref="RecordDefect.TooLong"/>).</summary>
-    public ReadOnlySpan<byte> Raw => _record.AsSpan(0, _recordLength);
+    public ReadOnlySpan<byte> Raw => _recordBuffer.AsSpan(_recordOffset, _recordLength);
 
     /// <summary>The field's text, quotes removed and doubled quotes undone. Only for records without a defect.</summary>
     public string Field(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FieldCount);
-        var span = _record.AsSpan(_fieldStarts[index], _fieldEnds[index] - _fieldStarts[index]);
-        var text = Encoding.UTF8.GetString(span);
+        var text = Encoding.UTF8.GetString(FieldBytes(index));
         return _fieldEscaped[index] ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
     }
 
@@ -94,7 +107,7 @@ public sealed class CsvRecordScanner : IDisposable
     public ReadOnlySpan<byte> FieldBytes(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FieldCount);
-        return _record.AsSpan(_fieldStarts[index], _fieldEnds[index] - _fieldStarts[index]);
+        return _recordBuffer.AsSpan(_recordOffset + _fieldStarts[index], _fieldEnds[index] - _fieldStarts[index]);
     }
 
     /// <summary>Whether the quoted field holds doubled quotes (then <see cref="Field"/> undoes them).</summary>
@@ -107,6 +120,8 @@ public sealed class CsvRecordScanner : IDisposable
     /// <summary>The general loop, byte by byte: quotes, lone \r, a record across chunks or over the limit, the end of the file.</summary>
     private async ValueTask<bool> NextAnyAsync(CancellationToken cancellationToken)
     {
+        _recordBuffer = _record;
+        _recordOffset = 0;
         _recordLength = 0;
         FieldCount = 0;
         Defect = RecordDefect.None;
@@ -218,7 +233,7 @@ public sealed class CsvRecordScanner : IDisposable
         {
             if (tooLong) return;
             if (_recordLength == _maxRecordBytes) { tooLong = true; return; }
-            if (_recordLength == _record.Length) Array.Resize(ref _record, Math.Min(_record.Length * 2, _maxRecordBytes));
+            if (_recordLength == _record.Length) _recordBuffer = Grow(_recordLength + 1);
             _record[_recordLength++] = value;
         }
 
@@ -226,8 +241,7 @@ public sealed class CsvRecordScanner : IDisposable
         {
             if (tooLong) return;
             if (_recordLength + values.Length > _maxRecordBytes) { tooLong = true; return; }
-            if (_recordLength + values.Length > _record.Length)
-                Array.Resize(ref _record, Math.Min(Math.Max(_record.Length * 2, _recordLength + values.Length), _maxRecordBytes));
+            if (_recordLength + values.Length > _record.Length) _recordBuffer = Grow(_recordLength + values.Length);
             values.CopyTo(_record.AsSpan(_recordLength));
             _recordLength += values.Length;
         }
@@ -259,10 +273,18 @@ public sealed class CsvRecordScanner : IDisposable
 
     private int _quotedEnd;
 
+    private byte[] Grow(int atLeast)
+    {
+        Array.Resize(ref _record, Math.Min(Math.Max(_record.Length * 2, atLeast), _maxRecordBytes));
+        return _record;
+    }
+
     /// <summary>
-    /// The common record, whole in the current chunk, without quotes and ending in \n or \r\n: found with two vector
-    /// searches and split at its commas, rather than byte by byte. Anything else (a quote, a lone \r, a record across
-    /// chunks or over the limit) is left to the general loop, which reads it from the same position.
+    /// The common record, whole in the current chunk, without quotes and ending in \n or \r\n: found with one vector
+    /// search for its end and split at its commas by one vector compare per 32 bytes (which also finds a quote or a \r),
+    /// read where it lies in the chunk rather than copied, and checked as UTF-8 only when the chunk holds a byte above
+    /// 0x7F at or before it. Anything else (a quote, a lone \r, a record across chunks or over the limit) is left to the
+    /// general loop, which reads it from the same position.
     /// </summary>
     private bool TryPlainRecord()
     {
@@ -273,30 +295,69 @@ public sealed class CsvRecordScanner : IDisposable
         var end = rest.IndexOf(Lf);
         if (end < 0) return false;
         var length = end > 0 && rest[end - 1] == Cr ? end - 1 : end;
-        var record = rest[..length];
-        if (length > _maxRecordBytes || record.IndexOfAny(Quote, Cr) >= 0) return false;
+        if (length > _maxRecordBytes || !SplitPlain(position, length)) return false;
+        if (_chunkFirstNonAscii < position)
+        {
+            // Past the chunk's last known byte above 0x7F: the next one from here on.
+            var next = rest.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+            _chunkFirstNonAscii = next < 0 ? _chunkLength : position + next;
+        }
 
-        if (length > _record.Length) Array.Resize(ref _record, Math.Min(Math.Max(_record.Length * 2, length), _maxRecordBytes));
-        record.CopyTo(_record);
+        _recordBuffer = _chunk;
+        _recordOffset = position;
         _recordLength = length;
         _chunkPosition = position + end + 1;
         _previousWasCr = false;
         Line = _line++;
-        Defect = RecordDefect.None;
-        FieldCount = 0;
-        var start = 0;
-        while (true)
-        {
-            var comma = record[start..].IndexOf(Comma);
-            AddPlainField(start, comma < 0 ? length : start + comma);
-            if (comma < 0) break;
-            start += comma + 1;
-        }
-
-        if (!Utf8.IsValid(record)) Defect = RecordDefect.InvalidUtf8;
+        Defect = position + length > _chunkFirstNonAscii && !Utf8.IsValid(rest[..length]) ? RecordDefect.InvalidUtf8 : RecordDefect.None;
         return true;
     }
 
+    /// <summary>
+    /// Sets the fields of the plain record at <paramref name="start"/> in the chunk; false (fields undefined) when it
+    /// holds a quote or a \r, which only the general loop reads right.
+    /// </summary>
+    private bool SplitPlain(int start, int length)
+    {
+        FieldCount = 0;
+        var fieldStart = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var origin = ref MemoryMarshal.GetArrayDataReference(_chunk);
+            var commas = Vector256.Create(Comma);
+            var quotes = Vector256.Create(Quote);
+            var returns = Vector256.Create(Cr);
+            // Blocks may read past the record (never past the chunk): bits beyond its length are masked off.
+            for (; i < length && start + i + Vector256<byte>.Count <= _chunk.Length; i += Vector256<byte>.Count)
+            {
+                var block = Vector256.LoadUnsafe(ref origin, (nuint)(start + i));
+                var inside = length - i >= 32 ? uint.MaxValue : (1u << (length - i)) - 1;
+                if (((Vector256.Equals(block, quotes) | Vector256.Equals(block, returns)).ExtractMostSignificantBits() & inside) != 0) return false;
+                for (var mask = Vector256.Equals(block, commas).ExtractMostSignificantBits() & inside; mask != 0; mask &= mask - 1)
+                {
+                    var comma = i + BitOperations.TrailingZeroCount(mask);
+                    AddPlainField(fieldStart, comma);
+                    fieldStart = comma + 1;
+                }
+            }
+        }
+
+        // Without 256-bit vectors, and for a record at the very end of the chunk's array.
+        for (; i < length; i++)
+        {
+            var b = _chunk[start + i];
+            if (b is Quote or Cr) return false;
+            if (b != Comma) continue;
+            AddPlainField(fieldStart, i);
+            fieldStart = i + 1;
+        }
+
+        AddPlainField(fieldStart, length);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddPlainField(int start, int end)
     {
         if (FieldCount == _fieldStarts.Length)
@@ -355,6 +416,9 @@ public sealed class CsvRecordScanner : IDisposable
             _endOfStream = true;
             return false;
         }
+
+        var nonAscii = _chunk.AsSpan(0, _chunkLength).IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+        _chunkFirstNonAscii = nonAscii < 0 ? _chunkLength : nonAscii;
 
         if (_atFileStart)
         {

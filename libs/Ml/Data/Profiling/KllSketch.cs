@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Platform.Ml.Data.Profiling;
 
 /// <summary>
@@ -138,7 +140,7 @@ internal sealed class KllSketch
         }
 
         var level = _levels[h];
-        level.Sort();
+        SortLevel(level);
         // An even number of items moves up (half of them, double weight), so the total weight is unchanged;
         // an odd one out (the largest) stays behind.
         var compacted = level.Count & ~1;
@@ -146,6 +148,56 @@ internal sealed class KllSketch
         for (var i = NextCoin(); i < compacted; i += 2) above.Add(level[i]);
         level.RemoveRange(0, compacted);
         RetainedItems -= compacted / 2;
+    }
+
+    /// <summary>
+    /// Sorts a level into exactly the order <c>List.Sort</c> gives (equal keys that differ, 0 and -0, included: which of
+    /// them moves up shows in the profile), faster for the short levels compacted most often. Up to 16 values without a
+    /// NaN, <c>List.Sort</c> is an insertion sort (a fixed exchange of 2 or 3 values below 4); that is done here without its
+    /// calls and NaN pass, which cost more than the sort itself on a level of eight. Anything else goes to <c>List.Sort</c>.
+    /// </summary>
+    internal static void SortLevel(List<double> level)
+    {
+        var items = CollectionsMarshal.AsSpan(level);
+        if (items.Length > 16)
+        {
+            level.Sort();
+            return;
+        }
+
+        foreach (var item in items)
+        {
+            if (!double.IsNaN(item)) continue;
+            level.Sort();
+            return;
+        }
+
+        switch (items.Length)
+        {
+            case < 2:
+                return;
+            case 2:
+                SwapIfGreater(items, 0, 1);
+                return;
+            case 3:
+                SwapIfGreater(items, 0, 1);
+                SwapIfGreater(items, 0, 2);
+                SwapIfGreater(items, 1, 2);
+                return;
+        }
+
+        for (var i = 1; i < items.Length; i++)
+        {
+            var value = items[i];
+            var j = i - 1;
+            for (; j >= 0 && value < items[j]; j--) items[j + 1] = items[j];
+            items[j + 1] = value;
+        }
+    }
+
+    private static void SwapIfGreater(Span<double> items, int i, int j)
+    {
+        if (items[i] > items[j]) (items[i], items[j]) = (items[j], items[i]);
     }
 
     /// <summary>One fair bit from SplitMix64: cheap, seeded, and the same on every platform and .NET version.</summary>
