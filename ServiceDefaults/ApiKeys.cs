@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.ServiceDefaults;
@@ -56,6 +58,9 @@ public static class ApiKeys
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiKeyProblemResultHandler>();
+        // Replaces the framework's evaluator (registered by AddAuthorization above, per request): its fast path grants
+        // an authenticated key its roles without building an authorization context; refusals stay the framework's.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, ApiKeyPolicyEvaluator>());
         return builder;
     }
 

@@ -20,11 +20,12 @@
 # Settings: BENCH_DURATION [8s], BENCH_CONNECTIONS ["1 16 64"], BENCH_ROWS ["1 100"], BENCH_TARGETS ["embedded gateway unbatched bare peer"],
 #           BENCH_PYTHON [/usr/bin/python3], BENCH_TRAINER [lightgbm], BENCH_PORT [5280] (+1 bare, +2 gateway, +3 peer),
 #           BENCH_ARTIFACTS [/tmp/bench-perf-artifacts], BENCH_GATEWAY_ENV / BENCH_EMBEDDED_ENV (extra VAR=value
-#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"), BENCH_BASELINE_ENV (the same for
-#           the baseline, on top of BENCH_GATEWAY_ENV: with this build as the baseline, e.g. "Inference__LogSpoolPath="
-#           measures the prediction-log spool on and off; every gateway gets its own spool folder), PLATFORM_SHARED_DATA [data/],
+#           settings for those two hosts, e.g. "Inference__Batching__Enabled=false"; every gateway gets its own
+#           prediction-log spool folder), PLATFORM_SHARED_DATA [data/],
 #           BENCH_SETTLE [60] (most seconds to wait before a cell for the targets to go idle, see settle below),
-#           BENCH_WARMUP [8s] (per target and body before the cells), BENCH_BASELINE_ARTIFACTS, BENCH_TRACE* (below).
+#           BENCH_WARMUP [8s] (per target and body before the cells), BENCH_BASELINE_ARTIFACTS, BENCH_BASELINE_ENV
+#           (the baseline's settings; default BENCH_GATEWAY_ENV; e.g. "Inference__LogSpoolPath=" with this build as the
+#           baseline measures the prediction-log spool on and off), BENCH_TRACE* (below).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -39,11 +40,13 @@ DATA=${PLATFORM_SHARED_DATA:-$ROOT/data}
 PYTHON=${BENCH_PYTHON:-/usr/bin/python3} # Debian's, where python3-sklearn and python3-fastapi install
 read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
 read -r -a EMBEDDED_ENV <<<"${BENCH_EMBEDDED_ENV:-}"
-read -r -a BASELINE_ENV <<<"${BENCH_BASELINE_ENV:-}"
+# The baseline gateway takes BENCH_GATEWAY_ENV too, unless BENCH_BASELINE_ENV is set (even empty): a setting measured
+# against the same build without it (BENCH_BASELINE_ARTIFACTS=$BENCH_ARTIFACTS, BENCH_GATEWAY_ENV=the setting, BENCH_BASELINE_ENV=).
+read -r -a BASELINE_ENV <<<"${BENCH_BASELINE_ENV-${BENCH_GATEWAY_ENV:-}}"
 # Profiling with perf (BENCH_TRACE, below) needs the JIT's symbol maps.
 # (W^X off: with it, JIT-compiled code runs from a double mapping perf cannot attribute).
 [[ -n ${BENCH_TRACE:-} ]] && GATEWAY_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0) \
-  && EMBEDDED_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  && EMBEDDED_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0) && BASELINE_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 WORK=$(mktemp -d /tmp/bench-perf.XXXXXX)
 KEY=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
@@ -142,7 +145,7 @@ start_gateway() { # target, extra settings...
 [[ " $TARGETS " == *" unbatched "* ]] && start_gateway unbatched Inference__Batching__Enabled=false "${GATEWAY_ENV[@]}"
 if [[ " $TARGETS " == *" baseline "* ]]; then
   [[ -f $BASELINE/bin/Platform.Inference/release/Platform.Inference.dll ]] || { log "baseline: set BENCH_BASELINE_ARTIFACTS to another build's --artifacts-path"; exit 1; }
-  start_gateway baseline "${GATEWAY_ENV[@]}" "${BASELINE_ENV[@]}"
+  start_gateway baseline "${BASELINE_ENV[@]}"
 fi
 if [[ " $TARGETS " == *" bare "* ]]; then
   (cd "$WORK" && exec env ASPNETCORE_URLS="http://127.0.0.1:${PORTS[bare]}" \

@@ -7,10 +7,11 @@ namespace Platform.Inference.Apis;
 public sealed class Rejections
 {
     private const int Limit = 50;
-    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    // Made on the first problem: a valid request (nearly every one) allocates no dictionary.
+    private Dictionary<string, string[]>? _errors;
     private int _more;
 
-    public bool Any => _errors.Count > 0;
+    public bool Any => _errors is { Count: > 0 };
 
     public bool TooLarge { get; private set; }
 
@@ -18,15 +19,17 @@ public sealed class Rejections
     {
         get
         {
-            if (_more > 0) _errors["_more"] = [$"{_more} further problem(s) not listed."];
-            return _errors;
+            var errors = _errors ??= new(StringComparer.Ordinal);
+            if (_more > 0) errors["_more"] = [$"{_more} further problem(s) not listed."];
+            return errors;
         }
     }
 
     public void Add(string field, string reason)
     {
-        if (_errors.Count >= Limit && !_errors.ContainsKey(field)) _more++;
-        else _errors[field] = [reason];
+        var errors = _errors ??= new(StringComparer.Ordinal);
+        if (errors.Count >= Limit && !errors.ContainsKey(field)) _more++;
+        else errors[field] = [reason];
     }
 
     public void AddTooLarge(string field, string reason)
@@ -37,7 +40,7 @@ public sealed class Rejections
 
     /// <summary>A 413 problem for too many rows, else a 400 validation problem naming every field.</summary>
     public IResult ToResult(string title) => TooLarge
-        ? TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many rows", detail: _errors.Values.First()[0],
+        ? TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many rows", detail: Errors.Values.First()[0],
             extensions: new Dictionary<string, object?> { ["errors"] = Errors })
         : TypedResults.ValidationProblem(Errors, title: title);
 }
