@@ -44,11 +44,14 @@ public sealed class SelectionRuleTests
     }
 
     [Fact]
-    public void The_default_search_leaves_out_one_versus_all_boosting_and_on_large_multiclass_data_the_forest()
+    public void The_default_search_leaves_out_one_versus_all_boosting_and_on_large_data_every_tree_trainer_but_LightGBM()
     {
         Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm", "random-forest"], ModelTrainer.DefaultTrainers(MlTask.Multiclass, 500));
         Assert.Equal(["sdca-maxent", "lbfgs-maxent", "lightgbm"], ModelTrainer.DefaultTrainers(MlTask.Multiclass, 5000));
-        Assert.Equal(ModelTrainer.TrainerNames(MlTask.Regression), ModelTrainer.DefaultTrainers(MlTask.Regression, 5000));
+        Assert.Equal(ModelTrainer.TrainerNames(MlTask.Regression), ModelTrainer.DefaultTrainers(MlTask.Regression, 999));
+        Assert.Equal(["ridge", "sdca", "lightgbm", "ogd"], ModelTrainer.DefaultTrainers(MlTask.Regression, 1000));
+        Assert.Equal(ModelTrainer.TrainerNames(MlTask.Binary), ModelTrainer.DefaultTrainers(MlTask.Binary, 999));
+        Assert.Equal(["sdca-logistic", "lbfgs-logistic", "lightgbm"], ModelTrainer.DefaultTrainers(MlTask.Binary, 1000));
         Assert.Contains("ova-fasttree", ModelTrainer.TrainerNames(MlTask.Multiclass));
 
         var (data, target) = Datasets.For("iris");
