@@ -29,7 +29,7 @@ public static class TrainCommand
             Description = "regression, binary or multiclass. Default: inferred from the target (numeric with more than 10 distinct values: regression; 2 distinct values: binary; otherwise multiclass).",
         };
         task.AcceptOnlyFromAmong("regression", "binary", "multiclass");
-        var trainers = new Option<string?>("--trainers") { Description = "Comma-separated trainer names to try (default: the task's default search, e.g. sdca,fasttree,fastforest,lightgbm,ogd for regression).", HelpName = "a,b" };
+        var trainers = new Option<string?>("--trainers") { Description = "Comma-separated trainer names to try (default: the task's default search, which depends on the task and the number of rows; names: ridge, sdca, fasttree, fastforest, lightgbm, ogd for regression).", HelpName = "a,b" };
         var seed = new Option<int>("--seed") { Description = "Seeds the holdout split, the folds and the trainers.", DefaultValueFactory = _ => 42 };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds on the training split.", DefaultValueFactory = _ => 5 };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for the final metrics.", DefaultValueFactory = _ => 0.2 };
