@@ -27,7 +27,7 @@ internal static class OutboxBacklog
     {
         var pending = db.Set<OutboxMessage>().Where(m => m.DispatchedAt == null);
         var count = await pending.LongCountAsync(cancellationToken);
-        // Ordered by id, not by time: SQLite cannot order DateTimeOffset values, and ids follow commit order.
+        // The oldest is the next out: the first in commit (id) order, as the dispatcher publishes.
         var oldest = count == 0 ? (DateTimeOffset?)null
             : await pending.OrderBy(m => m.Id).Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var age = oldest is { } at ? Math.Max(0, (DateTimeOffset.UtcNow - at).TotalSeconds) : 0;

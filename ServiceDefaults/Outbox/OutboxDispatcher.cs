@@ -27,8 +27,7 @@ internal sealed class OutboxDispatcher<TContext>(
 
     /// <summary>
     /// Test-only (<c>Outbox:DispatchDelay</c>, zero everywhere else): rows younger than this wait for a later pass, so
-    /// that a fault test can kill the process between "committed and answered" and "published". Compared here, not in
-    /// the query, because SQLite cannot compare <see cref="DateTimeOffset"/> values in SQL.
+    /// that a fault test can kill the process between "committed and answered" and "published".
     /// </summary>
     private readonly TimeSpan _dispatchDelay = configuration.GetValue("Outbox:DispatchDelay", TimeSpan.Zero);
 
@@ -68,16 +67,8 @@ internal sealed class OutboxDispatcher<TContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var pending = await db.Set<OutboxMessage>()
-            .Where(m => m.DispatchedAt == null)
-            .OrderBy(m => m.Id)
-            .Take(BatchSize)
-            .ToListAsync(cancellationToken);
-        if (_dispatchDelay > TimeSpan.Zero)
-        {
-            var cutoff = DateTimeOffset.UtcNow - _dispatchDelay;
-            pending = pending.TakeWhile(m => m.CreatedAt <= cutoff).ToList();
-        }
+        DateTimeOffset? cutoff = _dispatchDelay > TimeSpan.Zero ? DateTimeOffset.UtcNow - _dispatchDelay : null;
+        var pending = await db.Unpublished(cutoff).Take(BatchSize).ToListAsync(cancellationToken);
 
         foreach (var row in pending)
         {

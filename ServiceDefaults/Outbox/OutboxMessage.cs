@@ -51,6 +51,19 @@ public static class OutboxModel
         return model;
     }
 
+    /// <summary>
+    /// The rows still to publish, in commit (id) order. With <paramref name="createdBy"/>, only those before the first
+    /// row created after it: an older row committed after a younger one waits with it, so the order holds.
+    /// </summary>
+    public static IQueryable<OutboxMessage> Unpublished(this DbContext db, DateTimeOffset? createdBy = null)
+    {
+        var rows = db.Set<OutboxMessage>();
+        var unpublished = rows.Where(m => m.DispatchedAt == null);
+        if (createdBy is { } cutoff)
+            unpublished = unpublished.Where(m => !rows.Any(young => young.DispatchedAt == null && young.Id <= m.Id && young.CreatedAt > cutoff));
+        return unpublished.OrderBy(m => m.Id);
+    }
+
     /// <summary>Queues an event; it is published after <c>SaveChangesAsync</c> commits.</summary>
     public static void AddOutboxMessage<T>(this DbContext db, T message) where T : class =>
         db.Set<OutboxMessage>().Add(OutboxMessage.For(message));

@@ -13,6 +13,8 @@ public static class InferenceModule
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration("Inference").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<PredictionLog>();
+        // Before the publisher and the server: the spool opens (and replays) before anything reads or writes the log.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLog>());
         builder.Services.AddSingleton<PredictAllowance>();
         builder.Services.AddHttpClient<ModelLoader>().AsPlatformServiceClient();
         builder.Services.AddHttpClient(nameof(PinnedModels)).AsPlatformServiceClient();

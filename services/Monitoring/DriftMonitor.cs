@@ -226,12 +226,13 @@ public sealed class DriftMonitor(
     private async Task<bool> ConfidenceDroppedAsync(ReferenceSet reference, double? meanConfidence, CancellationToken cancellationToken)
     {
         if (meanConfidence is null) return false;
-        var earlier = await db.Reports.AsNoTracking()
-            .Where(r => r.ModelName == reference.ModelName && r.Version == reference.Version && r.Kind == DriftKinds.Data && r.MeanConfidence != null)
-            .Select(r => new { r.CreatedAt, r.MeanConfidence })
-            .ToListAsync(cancellationToken);
-        var first = earlier.Where(r => r.CreatedAt >= reference.PromotedAt).OrderBy(r => r.CreatedAt.UtcTicks).FirstOrDefault();
-        return first is not null && first.MeanConfidence!.Value - meanConfidence.Value > options.Value.ConfidenceDropMargin;
+        var first = await db.Reports.AsNoTracking()
+            .Where(r => r.ModelName == reference.ModelName && r.Version == reference.Version && r.Kind == DriftKinds.Data && r.MeanConfidence != null
+                && r.CreatedAt >= reference.PromotedAt)
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Select(r => r.MeanConfidence)
+            .FirstOrDefaultAsync(cancellationToken);
+        return first is { } firstConfidence && firstConfidence - meanConfidence.Value > options.Value.ConfidenceDropMargin;
     }
 
     private static Table ToTable(ReferenceColumns columns) => new(

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Monitoring.Infrastructure;
+using Platform.ServiceDefaults;
 
 namespace Platform.Monitoring;
 
@@ -24,29 +25,10 @@ public sealed class ReferenceReconciler(
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastAsked = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ReconcileAllAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Could not reconcile references with the Registry; retrying in {Interval}", options.Value.ReconcileInterval);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.ReconcileInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.ReconcileInterval, TimeSpan.Zero, clock, ReconcileAllAsync,
+            ex => logger.LogWarning(ex, "Could not reconcile references with the Registry; retrying in {Interval}", options.Value.ReconcileInterval),
+            stoppingToken);
 
     /// <summary>Loads the reference of every production version that has none (or an older one's).</summary>
     public async Task ReconcileAllAsync(CancellationToken cancellationToken)

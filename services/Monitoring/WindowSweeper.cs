@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults;
 
 namespace Platform.Monitoring;
 
@@ -9,21 +10,15 @@ namespace Platform.Monitoring;
 public sealed class WindowSweeper(IServiceScopeFactory scopes, IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<WindowSweeper> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.SweepInterval, options.Value.SweepInterval, clock, SweepAsync,
+            // The next tick tries again (e.g. the database restarting, or another replica closed the window first).
+            ex => logger.LogWarning(ex, "Window sweep failed; retrying in {Interval}", options.Value.SweepInterval),
+            stoppingToken);
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<DriftMonitor>().SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next tick tries again (e.g. the database restarting, or another replica closed the window first).
-                logger.LogWarning(ex, "Window sweep failed; retrying in {Interval}", options.Value.SweepInterval);
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DriftMonitor>().SweepAsync(cancellationToken);
     }
 }

@@ -24,7 +24,7 @@ public sealed class PredictionLogRetryTests
         });
         using var folder = new SpoolFolder();
         options.Value.LogSpoolPath = folder.Path;
-        using var log = new PredictionLog(options);
+        using var log = new PredictionLog(options).Started();
         var bus = FlakyBus.Create(refusals: 5);
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class PredictionLogRetryTests
         });
         using var folder = new SpoolFolder();
         options.Value.LogSpoolPath = folder.Path;
-        using var log = new PredictionLog(options);
+        using var log = new PredictionLog(options).Started();
         var bus = FlakyBus.Create(refusals: int.MaxValue);
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed class PredictionLogRetryTests
         });
         using var folder = new SpoolFolder();
         options.Value.LogSpoolPath = folder.Path;
-        using var log = new PredictionLog(options);
+        using var log = new PredictionLog(options).Started();
         var bus = FlakyBus.Create(refusals: 0);
         var backlog = new InProcessBacklog();
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance, backlog);

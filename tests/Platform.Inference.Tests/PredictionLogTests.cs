@@ -9,7 +9,7 @@ public sealed class PredictionLogTests
     public void Above_half_full_it_samples_and_when_full_it_drops_counting_both()
     {
         using var folder = new SpoolFolder();
-        using var log = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 100, LogSampleEvery = 10, LogSpoolPath = folder.Path }));
+        using var log = new PredictionLog(Options.Create(new InferenceOptions { LogBufferRows = 100, LogSampleEvery = 10, LogSpoolPath = folder.Path })).Started();
         var record = new PredictionRecord("m", 1, [], [], new Platform.Contracts.LoggedPrediction(Guid.NewGuid(), DateTimeOffset.UtcNow, [], [], "x", null));
 
         var kept = 0;

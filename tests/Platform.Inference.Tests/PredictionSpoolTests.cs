@@ -45,10 +45,10 @@ public sealed class PredictionSpoolTests : IDisposable
     public void Rows_not_published_are_read_back_after_a_restart_field_for_field_in_write_order()
     {
         var writes = new[] { Rows(5), Rows(1, 5), Rows(40, 6) };
-        using (var log = new PredictionLog(Options.Create(Settings())))
+        using (var log = new PredictionLog(Options.Create(Settings())).Started())
             foreach (var write in writes) log.Write(write);
 
-        using var restarted = new PredictionLog(Options.Create(Settings()));
+        using var restarted = new PredictionLog(Options.Create(Settings())).Started();
         var replayed = Drain(restarted).Select(r => r.Record).ToList();
         var written = writes.SelectMany(w => w).ToList();
         Assert.Equal(46, restarted.Replayed);
@@ -70,7 +70,7 @@ public sealed class PredictionSpoolTests : IDisposable
     public void A_torn_record_is_skipped_and_the_records_around_it_are_kept()
     {
         var writes = new[] { Rows(3), Rows(3, 3), Rows(3, 6) };
-        using (var log = new PredictionLog(Options.Create(Settings())))
+        using (var log = new PredictionLog(Options.Create(Settings())).Started())
             foreach (var write in writes) log.Write(write);
 
         // The second record as a kill mid-copy leaves it: its frame written, its payload cut off after a few bytes.
@@ -82,7 +82,7 @@ public sealed class PredictionSpoolTests : IDisposable
         Array.Clear(bytes, (int)first + SpoolSegment.FrameHeader + 24, (int)second - SpoolSegment.FrameHeader - 24);
         File.WriteAllBytes(path, bytes);
 
-        using var restarted = new PredictionLog(Options.Create(Settings()));
+        using var restarted = new PredictionLog(Options.Create(Settings())).Started();
         Assert.Equal(Ids(writes[0].Concat(writes[2])), Ids(Drain(restarted).Select(r => r.Record)));
         Assert.True(restarted.Spool!.Torn >= 1, "the torn record is counted");
     }
@@ -94,18 +94,18 @@ public sealed class PredictionSpoolTests : IDisposable
         var earlier = Enumerable.Range(0, 30).Select(i => Rows(4, i * 4)).ToList(); // several 4 KiB segments
         var later = Rows(7, 1000);
         var expected = Ids(earlier.SelectMany(w => w).Concat(later));
-        using (var log = new PredictionLog(Options.Create(Settings())))
+        using (var log = new PredictionLog(Options.Create(Settings())).Started())
             foreach (var write in earlier) log.Write(write);
         Assert.True(_folder.Segments().Length > 2);
 
-        using (var restarted = new PredictionLog(Options.Create(Settings())))
+        using (var restarted = new PredictionLog(Options.Create(Settings())).Started())
         {
             restarted.Write(later);
             Assert.Equal(expected, Ids(Drain(restarted).Select(r => r.Record)));
         }
 
         // Nothing was published: killed again, the next process finds both, oldest first.
-        using var again = new PredictionLog(Options.Create(Settings()));
+        using var again = new PredictionLog(Options.Create(Settings())).Started();
         Assert.Equal(expected, Ids(Drain(again).Select(r => r.Record)));
     }
 
@@ -113,7 +113,7 @@ public sealed class PredictionSpoolTests : IDisposable
     public async Task A_segment_is_deleted_once_the_broker_confirmed_every_row_in_it_and_not_before()
     {
         var options = Options.Create(Settings());
-        using var log = new PredictionLog(options);
+        using var log = new PredictionLog(options).Started();
         var bus = FlakyBus.Create(refusals: int.MaxValue);
         using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
@@ -148,7 +148,7 @@ public sealed class PredictionSpoolTests : IDisposable
         var backlog = new InProcessBacklog();
         var bus = FlakyBus.Create(refusals: 0);
         var written = new List<Guid>();
-        using (var log = new PredictionLog(options))
+        using (var log = new PredictionLog(options).Started())
         {
             using var publisher = new PredictionLogPublisher(log, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance, backlog);
             await publisher.StartAsync(CancellationToken.None);
@@ -170,12 +170,12 @@ public sealed class PredictionSpoolTests : IDisposable
         }
 
         // The process ends before Monitoring stored them: the next one publishes them again; stored, they are gone.
-        using var restarted = new PredictionLog(options);
+        using var restarted = new PredictionLog(options).Started();
         Assert.Equal(written, Ids(Drain(restarted).Select(r => r.Record)));
         restarted.Dispose();
 
         bus = FlakyBus.Create(refusals: 0);
-        using var third = new PredictionLog(options);
+        using var third = new PredictionLog(options).Started();
         using var again = new PredictionLogPublisher(third, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance, backlog);
         await again.StartAsync(CancellationToken.None);
         await Eventually.HoldsAsync(() =>
@@ -197,7 +197,7 @@ public sealed class PredictionSpoolTests : IDisposable
     {
         var settings = Settings(segmentBytes: 4096, spoolBytes: 4 * 4096);
         settings.LogSampleEvery = 10;
-        using var log = new PredictionLog(Options.Create(settings));
+        using var log = new PredictionLog(Options.Create(settings)).Started();
         var offered = 3000;
         var sampled = 0;
         for (var i = 0; i < offered; i++)
@@ -225,7 +225,7 @@ public sealed class PredictionSpoolTests : IDisposable
     {
         var options = Options.Create(Settings());
         var written = new List<Guid>();
-        using (var log = new PredictionLog(options))
+        using (var log = new PredictionLog(options).Started())
         {
             var down = FlakyBus.Create(refusals: int.MaxValue);
             using var publisher = new PredictionLogPublisher(log, down.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
@@ -241,7 +241,7 @@ public sealed class PredictionSpoolTests : IDisposable
             await publisher.StopAsync(CancellationToken.None);
         }
 
-        using var restarted = new PredictionLog(options);
+        using var restarted = new PredictionLog(options).Started();
         var bus = FlakyBus.Create(refusals: 0);
         using var next = new PredictionLogPublisher(restarted, bus.Bus, options, NullLogger<PredictionLogPublisher>.Instance);
         await next.StartAsync(CancellationToken.None);
@@ -258,8 +258,31 @@ public sealed class PredictionSpoolTests : IDisposable
     [Fact]
     public void Two_replicas_never_share_a_spool()
     {
-        using var log = new PredictionLog(Options.Create(Settings()));
-        var refused = Assert.Throws<InvalidOperationException>(() => new PredictionLog(Options.Create(Settings())));
+        using var log = new PredictionLog(Options.Create(Settings())).Started();
+        var refused = Assert.Throws<InvalidOperationException>(() => new PredictionLog(Options.Create(Settings())).Started());
         Assert.Contains("Inference:LogSpoolPath", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Making_the_log_touches_no_file_starting_it_opens_the_spool_and_replays_and_a_write_before_start_is_refused()
+    {
+        using (var unopened = new PredictionLog(Options.Create(Settings())))
+        {
+            Assert.False(Directory.Exists(_folder.Path));
+            Assert.Null(unopened.Spool);
+            // Answered without its journal entry, a row would not survive a kill: it is refused instead.
+            Assert.Throws<InvalidOperationException>(() => unopened.Write(Rows(1)));
+        }
+
+        // A process that left two rows unpublished; the next one reads them back only once started.
+        using (var earlier = new PredictionLog(Options.Create(Settings())).Started()) earlier.Write(Rows(2));
+        using var log = new PredictionLog(Options.Create(Settings()));
+        Assert.Equal(0, log.Replayed);
+        Assert.False(log.Reader.TryRead(out _));
+
+        log.Started();
+        Assert.NotNull(log.Spool);
+        Assert.Equal(2, log.Replayed);
+        Assert.Equal(2, Drain(log).Count);
     }
 }

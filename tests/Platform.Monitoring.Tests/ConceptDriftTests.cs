@@ -1,5 +1,7 @@
 using System.Globalization;
 using Platform.Contracts;
+using Platform.Monitoring.Infrastructure;
+using Platform.Tests;
 
 namespace Platform.Monitoring.Tests;
 
@@ -47,10 +49,13 @@ public sealed class ConceptDriftTests
         Assert.Equal(100, drift.WindowRows);
     }
 
-    [Fact]
-    public async Task Classifier_accuracy_drop_raises_concept_drift_and_a_confidence_drop_is_reported()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Classifier_accuracy_drop_raises_concept_drift_and_a_confidence_drop_is_reported(string provider)
     {
-        await using var harness = new MonitoringHarness(Options());
+        // Both providers: the version's first window is found by the database (dates compared and ordered in SQL).
+        await using var database = await TestDatabase<MonitoringDbContext>.CreateAsync(provider, "monitoringdb", o => new MonitoringDbContext(o));
+        await using var harness = new MonitoringHarness(Options(), database);
         await harness.PromoteAsync(1, TaskNames.Binary, new() { ["accuracy"] = 0.9, ["auc"] = 0.95 });
 
         // Two data windows (unshifted inputs): confident, then much less so.

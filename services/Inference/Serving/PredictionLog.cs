@@ -25,53 +25,71 @@ public readonly record struct LoggedRow(PredictionRecord Record, SpoolSegment? S
 /// channel takes its lock for every row written and for every look at its count, and with a hundred rows a request
 /// that lock was where the serving threads met. The reader hands the rows out one at a time, as before.
 /// </remarks>
-public sealed class PredictionLog : IDisposable
+public sealed class PredictionLog : IHostedService, IDisposable
 {
     private static readonly Counter<long> DroppedRows = PlatformTelemetry.Meter.CreateCounter<long>("platform.inference.log.dropped", description: "Logged predictions sampled away or dropped because the buffer was filling up");
     private static readonly KeyValuePair<string, object?> Sampled = new("reason", "sampled");
     private static readonly KeyValuePair<string, object?> Full = new("reason", "full");
     private readonly Channel<(PredictionRecord[] Rows, SpoolSegment? Segment)> _writes =
         Channel.CreateUnbounded<(PredictionRecord[], SpoolSegment?)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly PredictionSpool? _spool;
+    private readonly string? _spoolFolder;
+    private readonly InferenceOptions _settings;
+    private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly int _highWater;
     private readonly int _sampleEvery;
+    private PredictionSpool? _spool;
     private long _buffered;
     private long _dropped;
     private long _offered;
 
     /// <param name="environment">Relative spool paths are under its content root (the working directory without one).</param>
+    /// <remarks>Touches no file: the spool is opened by <see cref="StartAsync"/>.</remarks>
     public PredictionLog(IOptions<InferenceOptions> options, IHostEnvironment? environment = null, ILogger<PredictionLog>? logger = null)
     {
-        var settings = options.Value;
-        _capacity = settings.LogBufferRows;
-        _highWater = Math.Max(1, settings.LogBufferRows / 2);
-        _sampleEvery = settings.LogSampleEvery;
+        _settings = options.Value;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _capacity = _settings.LogBufferRows;
+        _highWater = Math.Max(1, _settings.LogBufferRows / 2);
+        _sampleEvery = _settings.LogSampleEvery;
         Reader = new RowReader(this);
-        if (!string.IsNullOrEmpty(settings.LogSpoolPath))
+        if (!string.IsNullOrEmpty(_settings.LogSpoolPath))
         {
             // Sampling starts at half the bound, which must leave room for more than the segment being written.
-            if (settings.LogSpoolBytes < 4 * settings.LogSpoolSegmentBytes)
+            if (_settings.LogSpoolBytes < 4 * _settings.LogSpoolSegmentBytes)
                 throw new InvalidOperationException("Inference:LogSpoolBytes must be at least four times Inference:LogSpoolSegmentBytes.");
-            var folder = Path.GetFullPath(Path.Combine(environment?.ContentRootPath ?? Directory.GetCurrentDirectory(), settings.LogSpoolPath));
-            _spool = PredictionSpool.Open(folder, settings.LogSpoolSegmentBytes, settings.LogSpoolBytes,
-                logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, out var replay);
-            // Before any request can write: the earlier process's rows go out first. They may take the buffer past its
-            // bound for a while (new rows are then sampled or dropped, counted): the spool's bound holds them.
-            foreach (var write in replay)
-            {
-                Interlocked.Add(ref _buffered, write.Rows.Length);
-                _writes.Writer.TryWrite(write);
-            }
-
-            Replayed = replay.Sum(w => w.Rows.Length);
+            _spoolFolder = Path.GetFullPath(Path.Combine(environment?.ContentRootPath ?? Directory.GetCurrentDirectory(), _settings.LogSpoolPath));
         }
 
         PlatformTelemetry.Meter.CreateObservableGauge("platform.inference.log.queue_depth", () => Volatile.Read(ref _buffered), description: "Predictions waiting to be published");
     }
 
+    /// <summary>
+    /// Opens the spool (when on) and queues the rows an earlier process left in it. A hosted service registered before
+    /// the publisher and the web server: it runs before any request can write, so the earlier rows go out first.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_spoolFolder is null || _spool is not null) return Task.CompletedTask;
+        var spool = PredictionSpool.Open(_spoolFolder, _settings.LogSpoolSegmentBytes, _settings.LogSpoolBytes, _logger, out var replay);
+        // They may take the buffer past its bound for a while (new rows are then sampled or dropped, counted): the
+        // spool's bound holds them.
+        foreach (var write in replay)
+        {
+            Interlocked.Add(ref _buffered, write.Rows.Length);
+            _writes.Writer.TryWrite(write);
+        }
+
+        Replayed = replay.Sum(w => w.Rows.Length);
+        _spool = spool;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Nothing to stop: the publisher drains the buffer, <see cref="Dispose"/> closes the spool.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Rows read back from the spool at start (an earlier process left them unpublished).</summary>
-    public long Replayed { get; }
+    public long Replayed { get; private set; }
 
     /// <summary>The spool, when on (for the tests).</summary>
     public PredictionSpool? Spool => _spool;
@@ -98,6 +116,8 @@ public sealed class PredictionLog : IDisposable
     public void Write(PredictionRecord[] records)
     {
         if (records.Length == 0) return;
+        // A row written before the spool is open would be answered without being journalled.
+        if (_spool is null && _spoolFolder is not null) throw new InvalidOperationException("The prediction log is written to before it was started (its spool is not open).");
         if (Interlocked.Add(ref _buffered, records.Length) <= _capacity)
         {
             SpoolSegment? segment = null;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults;
 
 namespace Platform.Ingestion.Infrastructure;
 
@@ -16,11 +17,12 @@ public sealed partial class StagingSweeper(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.StagingSweepInterval, clock);
-        while (await WaitAsync(timer, stoppingToken)) Sweep();
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.StagingSweepInterval, options.Value.StagingSweepInterval, clock, _ =>
+        {
+            Sweep();
+            return Task.CompletedTask;
+        }, ex => LogSweepFailed(ex, store.StagingFolder), stoppingToken);
 
     /// <summary>One sweep; a failure (the folder unreadable for a moment) is logged and the next sweep tries again.</summary>
     public void Sweep()
@@ -33,18 +35,6 @@ public sealed partial class StagingSweeper(
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogSweepFailed(ex, store.StagingFolder);
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

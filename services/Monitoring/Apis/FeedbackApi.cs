@@ -62,13 +62,14 @@ public static class FeedbackApi
         return TypedResults.Accepted((string?)null, new FeedbackResponse(counts.Accepted, counts.Duplicates, counts.Replaced, counts.WrongType, counts.Pending));
     }
 
-    private static async Task<Ok<List<SubmissionResponse>>> ListSubmissionsAsync(string? model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Ok<List<SubmissionResponse>>> ListSubmissionsAsync(string? model, int? limit, MonitoringDbContext db, CancellationToken cancellationToken)
     {
         var query = db.Submissions.AsNoTracking();
         if (!string.IsNullOrEmpty(model)) query = query.Where(s => s.ModelName == model);
-        var submissions = await query.Select(s => new { s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To, s.Status, s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt })
+        var submissions = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(Math.Clamp(limit ?? 50, 1, 1000))
+            .Select(s => new { s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To, s.Status, s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(submissions.OrderByDescending(s => s.CreatedAt.UtcTicks).Take(Math.Clamp(limit ?? 50, 1, 1000))
+        return TypedResults.Ok(submissions
             .Select(s => new SubmissionResponse(s.Id, s.ModelName, s.DatasetName, s.Rows, s.From, s.To, s.Status.ToString().ToLowerInvariant(),
                 s.DatasetVersion, s.Error, s.Attempts, s.CreatedAt, s.AnsweredAt, null))
             .ToList());

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Registry.Infrastructure;
+using Platform.ServiceDefaults;
 
 namespace Platform.Registry.Reconciliation;
 
@@ -35,29 +36,18 @@ public sealed class RunReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            // In the embedded default Training answers on this very host: ask once it listens.
-            await WhenStartedAsync(stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var registered = await ReconcileAsync(stoppingToken);
-                    if (registered > 0)
-                        logger.LogWarning("Reconciliation with Training registered {Count} succeeded run(s) whose ModelTrained had not been handled", registered);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "Reconciliation with Training failed; trying again in {Interval}", options.Value.Reconcile.Interval);
-                }
+        // In the embedded default Training answers on this very host: ask once it listens.
+        if (!await StartedAsync(stoppingToken)) return;
+        await PeriodicWork.RunAsync(options.Value.Reconcile.Interval, TimeSpan.Zero, clock, PassAsync,
+            ex => logger.LogWarning(ex, "Reconciliation with Training failed; trying again in {Interval}", options.Value.Reconcile.Interval),
+            stoppingToken);
+    }
 
-                await Task.Delay(options.Value.Reconcile.Interval, clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var registered = await ReconcileAsync(cancellationToken);
+        if (registered > 0)
+            logger.LogWarning("Reconciliation with Training registered {Count} succeeded run(s) whose ModelTrained had not been handled", registered);
     }
 
     /// <summary>One pass; returns how many runs it registered.</summary>
@@ -135,10 +125,13 @@ public sealed class RunReconciler(
         return await scope.ServiceProvider.GetRequiredService<ModelRegistrar>().RegisterAsync(trained, cancellationToken) is not null;
     }
 
-    private Task WhenStartedAsync(CancellationToken cancellationToken)
+    /// <summary>True once the host has started; false when it stops first.</summary>
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        return started.Task.WaitAsync(cancellationToken);
+        using var whenStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var whenStopped = stoppingToken.Register(() => started.TrySetResult());
+        await started.Task;
+        return !stoppingToken.IsCancellationRequested;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.ServiceDefaults;
 using Platform.Training.Model;
 
 namespace Platform.Training.Runs;
@@ -15,34 +16,21 @@ public sealed class DatasetReconciler(
     IServiceScopeFactory scopes,
     IOptions<TrainingOptions> training,
     IOptions<RunLifecycleOptions> options,
+    TimeProvider clock,
     ILogger<DatasetReconciler> logger) : BackgroundService
 {
     public const string HttpClientName = "ingestion-reconciliation";
     private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(FirstDelay, stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var queued = await ReconcileAsync(stoppingToken);
-                    if (queued > 0) logger.LogWarning("Reconciliation with Ingestion queued {Count} run(s) for dataset versions without one", queued);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "Reconciliation with Ingestion failed; trying again in {Interval}", options.Value.ReconcileInterval);
-                }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.ReconcileInterval, FirstDelay, clock, PassAsync,
+            ex => logger.LogWarning(ex, "Reconciliation with Ingestion failed; trying again in {Interval}", options.Value.ReconcileInterval),
+            stoppingToken);
 
-                await Task.Delay(options.Value.ReconcileInterval, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var queued = await ReconcileAsync(cancellationToken);
+        if (queued > 0) logger.LogWarning("Reconciliation with Ingestion queued {Count} run(s) for dataset versions without one", queued);
     }
 
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)

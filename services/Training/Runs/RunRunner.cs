@@ -110,22 +110,27 @@ public sealed class RunRunner(
         }
     }
 
+    /// <summary>The longest-queued run of a model not in <paramref name="busyModels"/> and not <paramref name="waiting"/> out a delay.</summary>
+    internal static Task<QueuedRun?> NextQueuedAsync(
+        TrainingDbContext db, IReadOnlyCollection<string> busyModels, IReadOnlyCollection<Guid> waiting, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking()
+            .Where(r => r.Status == RunStatus.Queued && !busyModels.Contains(r.ModelName) && !waiting.Contains(r.Id))
+            .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
+            .Select(r => new QueuedRun(r.Id, r.ModelName))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    internal sealed record QueuedRun(Guid Id, string ModelName);
+
     private async Task<bool> TryStartNextAsync(CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrainingDbContext>();
-        var queued = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Queued)
-            .Select(r => new { r.Id, r.ModelName, r.QueuedAt }).ToListAsync(stoppingToken);
-        if (queued.Count == 0) return false;
-
         // One run per model at a time, here and in other replicas.
-        var busy = (await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running).Select(r => r.ModelName).ToListAsync(stoppingToken)).ToHashSet();
-        busy.UnionWith(_inFlight.Values.Select(r => r.ModelName));
+        var busy = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running).Select(r => r.ModelName).ToListAsync(stoppingToken);
+        busy.AddRange(_inFlight.Values.Select(r => r.ModelName));
         var now = DateTimeOffset.UtcNow;
-        var next = queued
-            .Where(r => !busy.Contains(r.ModelName) && !(_notBefore.TryGetValue(r.Id, out var notBefore) && notBefore > now))
-            .OrderBy(r => r.QueuedAt.UtcTicks)
-            .FirstOrDefault();
+        var waiting = _notBefore.Where(w => w.Value > now).Select(w => w.Key).ToList();
+        var next = await NextQueuedAsync(db, busy, waiting, stoppingToken);
         if (next is null) return false;
 
         var claimed = await db.Runs.Where(r => r.Id == next.Id && r.Status == RunStatus.Queued)
