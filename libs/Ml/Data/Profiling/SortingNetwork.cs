@@ -5,7 +5,7 @@ namespace Platform.Ml.Data.Profiling;
 /// <summary>
 /// Sorts up to 16 doubles without a data-dependent branch: Batcher's odd-even merge sort, a fixed sequence of
 /// compare-exchanges (a min and a max each). The KLL sketch's lowest levels are compacted every few values and hold
-/// 8 to 16 of them; an insertion sort of random values mispredicts a branch on nearly every one, a network never does.
+/// mostly 8 to 16 of them; an insertion sort of random values mispredicts a branch on nearly every one, a network never does.
 /// </summary>
 /// <remarks>
 /// A network does not keep equal keys in their input order, so it may only sort values whose equal keys are the same
