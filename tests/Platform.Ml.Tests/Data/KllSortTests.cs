@@ -58,16 +58,16 @@ public class KllSortTests
     public void Random_levels_of_one_to_sixteen_values_without_zeros_or_NaN_sort_through_the_network_as_List_Sort_does()
     {
         var random = new Random(11);
-        double[] pool = [1, -1, 3.25, -7.5, 5e-324, -5e-324, double.MaxValue, double.NegativeInfinity, double.PositiveInfinity];
+        double[] pool = [1, -1, 3.25, -7.5, 5e-324, -5e-324, double.MaxValue,
+            double.NegativeInfinity, double.PositiveInfinity];
         for (var trial = 0; trial < 50_000; trial++)
         {
             var values = new double[random.Next(1, SortingNetwork.MaxLength + 1)];
             for (var i = 0; i < values.Length; i++)
             {
                 // Even trials: few keys, so many duplicates; odd ones: arbitrary finite doubles of any sign and scale.
-                values[i] = trial % 2 == 0
-                    ? pool[random.Next(pool.Length)]
-                    : BitConverter.Int64BitsToDouble(random.NextInt64() & 0x7FEF_FFFF_FFFF_FFFF | 1) * (random.Next(2) * 2 - 1);
+                var magnitude = BitConverter.Int64BitsToDouble(random.NextInt64() & 0x7FEF_FFFF_FFFF_FFFF | 1);
+                values[i] = trial % 2 == 0 ? pool[random.Next(pool.Length)] : random.Next(2) == 0 ? magnitude : -magnitude;
             }
 
             AssertNetworkSortsAsListSort(values);

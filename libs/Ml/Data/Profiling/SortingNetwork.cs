@@ -4,8 +4,9 @@ namespace Platform.Ml.Data.Profiling;
 
 /// <summary>
 /// Sorts up to 16 doubles without a data-dependent branch: Batcher's odd-even merge sort, a fixed sequence of
-/// compare-exchanges (a min and a max each). The KLL sketch's lowest levels are compacted every few values and hold
-/// mostly 8 to 16 of them; an insertion sort of random values mispredicts a branch on nearly every one, a network never does.
+/// compare-exchanges (a min and a max each). The KLL sketch's lowest levels are compacted every few values and mostly
+/// hold 8 to 16 of them; an insertion sort of random values mispredicts a branch on nearly every one, a network never
+/// does.
 /// </summary>
 /// <remarks>
 /// A network does not keep equal keys in their input order, so it may only sort values whose equal keys are the same
@@ -73,7 +74,8 @@ internal static class SortingNetwork
     /// <summary>Batcher's odd-even merge sort of eight values: 19 compare-exchanges in 6 rounds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SortEight(
-        ref double x0, ref double x1, ref double x2, ref double x3, ref double x4, ref double x5, ref double x6, ref double x7)
+        ref double x0, ref double x1, ref double x2, ref double x3,
+        ref double x4, ref double x5, ref double x6, ref double x7)
     {
         // Sorted pairs, then pairs merged into sorted fours.
         Exchange(ref x0, ref x1); Exchange(ref x2, ref x3); Exchange(ref x4, ref x5); Exchange(ref x6, ref x7);
