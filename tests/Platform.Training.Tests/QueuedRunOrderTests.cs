@@ -5,7 +5,7 @@ using Platform.Tests;
 
 namespace Platform.Training.Tests;
 
-/// <summary>Which queued run starts next: the longest-queued one a model may run, picked by the database on both providers.</summary>
+/// <summary>Which queued run starts next: the longest-queued one a model may run (none of its runs running), picked by the database on both providers.</summary>
 public sealed class QueuedRunOrderTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
@@ -25,6 +25,9 @@ public sealed class QueuedRunOrderTests
                 Run("iris", "iris", RunStatus.Queued, T0),
                 Run("busy", "busy", RunStatus.Queued, T0.AddMinutes(-1)),
                 delayed,
+                // The longest-queued of all, but its model has a run running (in this or another replica).
+                Run("held", "held", RunStatus.Queued, T0.AddMinutes(-20)),
+                Run("held-running", "held", RunStatus.Running, T0.AddMinutes(-30)),
                 Run("done", "world", RunStatus.Succeeded, T0.AddMinutes(-10)));
             await db.SaveChangesAsync();
         }

@@ -110,11 +110,15 @@ public sealed class RunRunner(
         }
     }
 
-    /// <summary>The longest-queued run of a model not in <paramref name="busyModels"/> and not <paramref name="waiting"/> out a delay.</summary>
+    /// <summary>
+    /// The longest-queued run of a model with no run <c>running</c> (here or in another replica) and not in
+    /// <paramref name="busyModels"/>, and not <paramref name="waiting"/> out a delay: one query.
+    /// </summary>
     internal static Task<QueuedRun?> NextQueuedAsync(
         TrainingDbContext db, IReadOnlyCollection<string> busyModels, IReadOnlyCollection<Guid> waiting, CancellationToken cancellationToken) =>
         db.Runs.AsNoTracking()
-            .Where(r => r.Status == RunStatus.Queued && !busyModels.Contains(r.ModelName) && !waiting.Contains(r.Id))
+            .Where(r => r.Status == RunStatus.Queued && !busyModels.Contains(r.ModelName) && !waiting.Contains(r.Id)
+                && !db.Runs.Any(running => running.Status == RunStatus.Running && running.ModelName == r.ModelName))
             .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
             .Select(r => new QueuedRun(r.Id, r.ModelName))
             .FirstOrDefaultAsync(cancellationToken);
@@ -125,9 +129,8 @@ public sealed class RunRunner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrainingDbContext>();
-        // One run per model at a time, here and in other replicas.
-        var busy = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running).Select(r => r.ModelName).ToListAsync(stoppingToken);
-        busy.AddRange(_inFlight.Values.Select(r => r.ModelName));
+        // One run per model at a time, here and in other replicas (the query excludes models with a run running).
+        var busy = _inFlight.Values.Select(r => r.ModelName).ToList();
         var now = DateTimeOffset.UtcNow;
         var waiting = _notBefore.Where(w => w.Value > now).Select(w => w.Key).ToList();
         var next = await NextQueuedAsync(db, busy, waiting, stoppingToken);
