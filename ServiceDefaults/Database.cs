@@ -31,7 +31,7 @@ public static class Database
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddDbContext<TContext>((services, options) =>
         {
-            if (provider == DatabaseProvider.Sqlite) options.UseSqlite(connectionString);
+            if (provider == DatabaseProvider.Sqlite) options.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
             else options.UseNpgsql(connectionString);
             options.AddInterceptors(new OutboxSaveChangesInterceptor(services.GetRequiredService<OutboxSignal>()));
         });
@@ -62,6 +62,7 @@ internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, D
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            await SqlitePragmas.UseWalAsync(db.Database, cancellationToken);
             await SqliteSchemaCheck.ThrowIfOutdatedAsync(db, path, cancellationToken);
         }
         else
