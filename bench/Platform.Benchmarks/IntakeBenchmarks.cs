@@ -6,9 +6,10 @@ using Platform.Monitoring.Model;
 namespace Platform.Benchmarks;
 
 /// <summary>
-/// Monitoring's intake on SQLite, as the embedded default stores it (its SqlitePragmas included): a 500-row batch of window rows and outputs in one
-/// transaction, by <see cref="RowInserter"/> with <see cref="RowsPerStatement"/> rows a statement, reported per row
-/// stored (window row + output, the commit's share included). SQLite binds parameters by name with a linear search, so large statements lose.
+/// Monitoring's intake on SQLite, as the embedded default stores it (its SqlitePragmas included): a 500-row batch of
+/// window rows and outputs in one transaction, by <see cref="RowInserter"/> with <see cref="RowsPerStatement"/> rows a
+/// statement, reported per row stored (window row + output, the commit's share included). SQLite binds parameters by
+/// name with a linear search, so large statements lose.
 /// </summary>
 [Config(typeof(BenchConfig.Short))]
 // One 500-row batch an iteration (the tables are emptied between), so more iterations than Short's, and enough warm-up

@@ -70,10 +70,9 @@ public sealed class DriftMonitor(
 
         while (await TryCloseWindowAsync(reference, cancellationToken)) { }
         // Feedback may have arrived before this batch: its predictions can complete a quality window now. Both checks
-        // join every stored output of the version with its feedback (measured at 200k outputs: ~30 ms each per batch,
-        // growing with the outputs kept), so they run only when feedback for this batch's rows is already stored, one
-        // index probe per row. Feedback sent later runs them itself (FeedbackRecorder), and the sweep covers what
-        // falls due with time.
+        // walk the feedback kept (once they walked every output: ~30 ms each per batch at 200k outputs), so they run
+        // only when feedback for this batch's rows is already stored, one index probe per row. Feedback sent later
+        // runs them itself (FeedbackRecorder), and the sweep covers what falls due with time.
         if (!await db.Feedback.AnyAsync(f => ids.Contains(f.PredictionId), cancellationToken)) return;
         await quality.CheckAsync(reference, cancellationToken);
         await submitter.SubmitDueAsync(reference, cancellationToken);

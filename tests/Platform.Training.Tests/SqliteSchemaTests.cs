@@ -1,19 +1,23 @@
 using Platform.ServiceDefaults;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Platform.Training.Infrastructure;
 
 namespace Platform.Training.Tests;
 
-/// <summary>The embedded default's SQLite files are not migrated: a data folder from an older build is refused at start-up, naming the fix.</summary>
+/// <summary>
+/// The embedded default's SQLite files: not migrated (a data folder from an older build is refused at start-up, naming
+/// the fix), and run in WAL mode with synchronous=NORMAL and a larger page cache (SqlitePragmas).
+/// </summary>
 public sealed class SqliteSchemaTests
 {
     [Fact]
     public async Task A_database_from_an_older_build_stops_the_start_naming_the_missing_columns_and_the_fix()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-sqlite-schema-" + Guid.NewGuid().ToString("N"))).FullName;
-        var file = Path.Combine(folder, "training.db");
-        try
+        await InFolderAsync(async (folder, file) =>
         {
             // An "older build": the runs table without the columns added since, its dates still text.
             await using (var connection = new SqliteConnection($"Data Source={file}"))
@@ -24,18 +28,7 @@ public sealed class SqliteSchemaTests
                 await command.ExecuteNonQueryAsync();
             }
 
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = "Sqlite",
-                ["ConnectionStrings:trainingdb"] = $"Data Source={file}",
-                ["Training:ArtifactsPath"] = Path.Combine(folder, "artifacts"),
-                ["Messaging:Transport"] = "InMemory",
-                ["Logging:LogLevel:Default"] = "None",
-            });
-            builder.AddTraining();
-            builder.AddPlatformMessaging(bus => bus.AddTrainingConsumers());
-            using var host = builder.Build();
+            using var host = TrainingOnSqlite(folder, file);
 
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
@@ -45,11 +38,76 @@ public sealed class SqliteSchemaTests
             Assert.Contains("runs.QueuedAt as INTEGER (it is TEXT)", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("runs.ModelName", error.Message, StringComparison.Ordinal);
             Assert.Contains("mv .platform .platform.old", error.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task A_service_on_sqlite_runs_its_file_in_wal_mode_with_normal_sync_and_a_16_mb_cache()
+    {
+        await InFolderAsync(async (folder, file) =>
+        {
+            using (var host = TrainingOnSqlite(folder, file))
+            {
+                await host.StartAsync();
+                try
+                {
+                    await using var scope = host.Services.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<TrainingDbContext>();
+                    await db.Database.OpenConnectionAsync();
+                    Assert.Equal("wal", await PragmaAsync(db.Database.GetDbConnection(), "journal_mode"));
+                    Assert.Equal("1", await PragmaAsync(db.Database.GetDbConnection(), "synchronous")); // NORMAL; FULL, SQLite's default, is 2
+                    Assert.Equal("-16384", await PragmaAsync(db.Database.GetDbConnection(), "cache_size"));
+                    await db.Database.CloseConnectionAsync();
+                }
+                finally
+                {
+                    await host.StopAsync();
+                }
+            }
+
+            // The journal mode is the file's own: a plain connection, without the platform's settings, finds it too.
+            await using var plain = new SqliteConnection($"Data Source={file}");
+            await plain.OpenAsync();
+            Assert.Equal("wal", await PragmaAsync(plain, "journal_mode"));
+        });
+    }
+
+    /// <summary>Training alone on SQLite, as the embedded default runs it, in <paramref name="folder"/>.</summary>
+    private static IHost TrainingOnSqlite(string folder, string file)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:trainingdb"] = $"Data Source={file}",
+            ["Training:ArtifactsPath"] = Path.Combine(folder, "artifacts"),
+            ["Messaging:Transport"] = "InMemory",
+            ["Logging:LogLevel:Default"] = "None",
+        });
+        builder.AddTraining();
+        builder.AddPlatformMessaging(bus => bus.AddTrainingConsumers());
+        return builder.Build();
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a fresh folder and the path of training.db in it; deletes both afterwards.</summary>
+    private static async Task InFolderAsync(Func<string, string, Task> test)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-sqlite-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            await test(folder, Path.Combine(folder, "training.db"));
         }
         finally
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static async Task<string?> PragmaAsync(System.Data.Common.DbConnection connection, string pragma)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {pragma}";
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
