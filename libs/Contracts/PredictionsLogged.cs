@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Contracts;
 
 /// <summary>
@@ -26,6 +28,7 @@ public sealed record PredictionsLogged(
 /// imputation): a mask, because JSON has no NaN and a NaN would make the whole batch unserialisable. Null (the
 /// default, and what producers before this field send) means none was missing.
 /// </param>
+[JsonConverter(typeof(LoggedPredictionJson))]
 public sealed record LoggedPrediction(
     Guid PredictionId,
     DateTimeOffset At,

@@ -9,7 +9,7 @@ public sealed class ContractSerializationTests
     /// <summary>The bus's serializer settings (MassTransit's System.Text.Json options), and the outbox's (web defaults).</summary>
     public static TheoryData<string> Serializers => ["masstransit", "outbox"];
 
-    private static JsonSerializerOptions Options(string serializer) =>
+    internal static JsonSerializerOptions Options(string serializer) =>
         serializer == "masstransit" ? SystemTextJsonMessageSerializer.Options : new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
     [Theory]

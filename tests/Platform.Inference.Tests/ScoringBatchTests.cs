@@ -28,6 +28,33 @@ public sealed class ScoringBatchTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void A_full_batch_scored_again_with_other_rows_gives_those_rows_results(int rows)
+    {
+        // A full batch's values are bound to the session once: each score must still see the numbers set since.
+        using var scorer = OnnxScorer.Load(TrainedModels.Iris);
+        var tables = Enumerable.Range(0, 6).Select(round => TrainedModels.IrisRows.SelectRows(
+            Enumerable.Range(0, rows).Select(i => (round * 53 + i * 37) % TrainedModels.IrisRows.RowCount).ToArray())).ToList();
+        var batch = Fill(scorer, tables[0]);
+        batch.Dispose();
+        foreach (var table in tables)
+        {
+            var expected = scorer.Score(table);
+            using var again = Fill(scorer, table);
+            Assert.Same(batch, again); // the pooled batch, bound in an earlier round
+            again.Score();
+            for (var row = 0; row < rows; row++)
+            {
+                Assert.Equal(expected.Labels![row], again.Label(row));
+                Assert.Equal(expected.Probabilities![row], again.Probabilities(row).ToArray());
+            }
+        }
+
+        Assert.Equal(3, tables.SelectMany(t => scorer.Score(t).Labels!).Distinct().Count()); // the rounds differ
+    }
+
     [Fact]
     public void Fast_path_gives_the_same_regression_values_as_table_scoring()
     {

@@ -232,6 +232,19 @@ public sealed class OnnxScorer : IDisposable
     /// <summary>The fast path's run: inputs in signature order, the one output pre-allocated by the batch.</summary>
     internal void Run(OrtValue[] inputs, OrtValue[] outputs) => _session.Run(_runOptions, _inputNames, inputs, _fastOutputNames, outputs);
 
+    /// <summary>A binding of a full batch's native values to this session's inputs and output.</summary>
+    internal OrtIoBinding Bind(ScoringBatch batch)
+    {
+        var (inputs, output) = batch.FullValues();
+        var binding = _session.CreateIoBinding();
+        for (var i = 0; i < inputs.Length; i++) binding.BindInput(_inputNames[i], inputs[i]);
+        binding.BindOutput(_fastOutputNames[0], output);
+        return binding;
+    }
+
+    /// <summary>The fast path's run of a full batch, through its binding.</summary>
+    internal void Run(OrtIoBinding binding) => _session.RunWithBinding(_runOptions, binding);
+
     private static int Bucket(int rows) => rows <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(rows - 1));
 
     public void Dispose()

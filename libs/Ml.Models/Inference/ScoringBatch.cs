@@ -26,6 +26,8 @@ public sealed class ScoringBatch : IDisposable
     private OrtValue? _fullOutput;
     private readonly OrtValue[]? _runInputs;
     private readonly OrtValue[]? _runOutputs;
+    private readonly bool _numericOnly;
+    private OrtIoBinding? _binding;
     private ScoreResult? _fallback;
 
     internal ScoringBatch(OnnxScorer scorer, int capacity, bool fast)
@@ -50,6 +52,7 @@ public sealed class ScoringBatch : IDisposable
         _fullInputs = new OrtValue?[inputs.Count];
         _runInputs = new OrtValue[inputs.Count];
         _runOutputs = new OrtValue[1];
+        _numericOnly = inputs.All(i => i.Kind != ColumnKind.Categorical);
     }
 
     public int Capacity { get; }
@@ -79,6 +82,12 @@ public sealed class ScoringBatch : IDisposable
 
         var rows = Rows;
         var full = rows == Capacity;
+        if (full && _numericOnly)
+        {
+            RunFull();
+            return;
+        }
+
         var temporary = full ? null : new List<OrtValue>(_runInputs!.Length + 1);
         try
         {
@@ -114,6 +123,33 @@ public sealed class ScoringBatch : IDisposable
             if (temporary is not null)
                 foreach (var value in temporary) value.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A full batch of numeric inputs: its values are the same native views every time, so they are bound to the
+    /// session once and each call only converts the numbers (no names marshalled, nothing allocated per call).
+    /// </summary>
+    private void RunFull()
+    {
+        var inputs = Signature.Inputs;
+        for (var f = 0; f < inputs.Count; f++)
+        {
+            var floats = _floatInputs![f]!;
+            var numbers = _numbers[f]!;
+            for (var row = 0; row < Capacity; row++) floats[row] = (float)numbers[row];
+        }
+
+        _binding ??= _scorer.Bind(this);
+        _scorer.Run(_binding);
+    }
+
+    /// <summary>The native views of a full batch (created once), in signature order, and its output.</summary>
+    internal (OrtValue[] Inputs, OrtValue Output) FullValues()
+    {
+        var values = new OrtValue[_floatInputs!.Length];
+        for (var f = 0; f < values.Length; f++)
+            values[f] = _fullInputs![f] ??= OrtValue.CreateTensorValueFromMemory(_floatInputs[f]!, [Capacity, 1]);
+        return (values, _fullOutput ??= OrtValue.CreateTensorValueFromMemory(_output!, [Capacity, _outputWidth]));
     }
 
     /// <summary>The regression value of a row.</summary>
@@ -168,6 +204,7 @@ public sealed class ScoringBatch : IDisposable
         if (_fullInputs is not null)
             foreach (var value in _fullInputs) value?.Dispose();
         _fullOutput?.Dispose();
+        _binding?.Dispose();
     }
 
     private static OrtValue Track(List<OrtValue> temporary, OrtValue value)
