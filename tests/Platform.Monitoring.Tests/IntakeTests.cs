@@ -20,7 +20,7 @@ public sealed class IntakeTests
         // A window larger than the batch: nothing closes, every window row stays to be read back.
         await using var harness = new MonitoringHarness(new MonitoringOptions { WindowRows = 1000, MinWindowRows = 50, MaxWindowAge = TimeSpan.FromHours(1) }, database);
         await harness.PromoteAsync(1);
-        // Several full statements (8 rows each on SQLite, 100 on PostgreSQL) and a tail, with every value distinct per row.
+        // Several full statements (100 rows each) and a tail, with every value distinct per row.
         var sent = Enumerable.Range(0, 237).Select(i => new LoggedPrediction(Guid.NewGuid(), harness.Clock.GetUtcNow().AddSeconds(i),
             [i, i + 0.5, -i], [], $"out-{i}", i % 3 == 0 ? null : i / 1000.0)).ToList();
         PredictionsLogged Batch(List<LoggedPrediction> rows) => new(Guid.NewGuid(), MonitoringHarness.Model, 1, "r", ["x1", "x2", "x3"], [], rows, 0,
