@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ public static class Database
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddDbContext<TContext>((services, options) =>
         {
-            if (provider == DatabaseProvider.Sqlite) options.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+            if (provider == DatabaseProvider.Sqlite) options.UseSqlite(connectionString, ConfigureSqlite).AddInterceptors(SqlitePragmas.Instance);
             else options.UseNpgsql(connectionString);
             options.AddInterceptors(new OutboxSaveChangesInterceptor(services.GetRequiredService<OutboxSignal>()));
         });
@@ -41,6 +42,16 @@ public static class Database
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName, tags: [Extensions.ReadyTag]);
         return builder;
     }
+
+    /// <summary>
+    /// The platform's SQLite settings, for the services and for tests that build a context themselves. A collection in
+    /// a query (<c>ids.Contains(x.Id)</c>) is one JSON parameter read with <c>json_each</c>, not EF 10's default of a
+    /// parameter per element: Microsoft.Data.Sqlite binds parameters by name, SQLite finds each name by a linear
+    /// search, so Monitoring's lookups of a 500-row batch's ids cost 125,000 name comparisons each (<c>strncmp</c>
+    /// was 3.3% of the embedded default's CPU).
+    /// </summary>
+    public static void ConfigureSqlite(SqliteDbContextOptionsBuilder sqlite) =>
+        sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ public class IntakeBenchmarks
     {
         _folder = Directory.CreateTempSubdirectory("intake-bench-").FullName;
         _db = new MonitoringDbContext(new DbContextOptionsBuilder<MonitoringDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_folder, "monitoring.db")}").AddInterceptors(ServiceDefaults.SqlitePragmas.Instance).Options);
+            .UseSqlite($"Data Source={Path.Combine(_folder, "monitoring.db")}", ServiceDefaults.Database.ConfigureSqlite).AddInterceptors(ServiceDefaults.SqlitePragmas.Instance).Options);
         _db.Database.EnsureCreated();
         ServiceDefaults.SqlitePragmas.UseWalAsync(_db.Database, CancellationToken.None).GetAwaiter().GetResult();
     }

@@ -50,7 +50,7 @@ public sealed class MonitoringHarness : IAsyncDisposable
         Meter = new Meter($"monitoring-tests-{Guid.NewGuid():N}");
         var services = new ServiceCollection();
         services.AddLogging();
-        if (database is null) services.AddDbContext<MonitoringDbContext>(o => o.UseSqlite(_connection!));
+        if (database is null) services.AddDbContext<MonitoringDbContext>(o => o.UseSqlite(_connection!, Platform.ServiceDefaults.Database.ConfigureSqlite));
         else services.AddDbContext<MonitoringDbContext>(database.Configure);
         services.AddSingleton<IOptions<MonitoringOptions>>(Options.Create(options));
         services.AddSingleton<TimeProvider>(Clock);

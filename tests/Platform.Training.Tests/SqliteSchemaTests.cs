@@ -10,7 +10,8 @@ namespace Platform.Training.Tests;
 
 /// <summary>
 /// The embedded default's SQLite files: not migrated (a data folder from an older build is refused at start-up, naming
-/// the fix), and run in WAL mode with synchronous=NORMAL and a larger page cache (SqlitePragmas).
+/// the fix), and run in WAL mode with synchronous=NORMAL and a larger page cache (SqlitePragmas), a collection in a query
+/// bound as one parameter (Database.ConfigureSqlite).
 /// </summary>
 public sealed class SqliteSchemaTests
 {
@@ -42,7 +43,7 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
-    public async Task A_service_on_sqlite_runs_its_file_in_wal_mode_with_normal_sync_and_a_16_mb_cache()
+    public async Task A_service_on_sqlite_runs_its_file_in_wal_mode_with_normal_sync_and_a_16_mb_cache_and_binds_a_collection_as_one_parameter()
     {
         await InFolderAsync(async (folder, file) =>
         {
@@ -58,6 +59,13 @@ public sealed class SqliteSchemaTests
                     Assert.Equal("1", await PragmaAsync(db.Database.GetDbConnection(), "synchronous")); // NORMAL; FULL, SQLite's default, is 2
                     Assert.Equal("-16384", await PragmaAsync(db.Database.GetDbConnection(), "cache_size"));
                     await db.Database.CloseConnectionAsync();
+
+                    // A collection in a query is one JSON parameter: SQLite finds parameters by name, one by one.
+                    var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
+                    var sql = db.Runs.Where(r => ids.Contains(r.Id)).ToQueryString();
+                    Assert.Contains("json_each(@ids)", sql, StringComparison.Ordinal);
+                    Assert.DoesNotContain("@ids2", sql, StringComparison.Ordinal);
+                    Assert.Empty(await db.Runs.Where(r => ids.Contains(r.Id)).ToListAsync());
                 }
                 finally
                 {

@@ -53,7 +53,7 @@ public sealed class TestDatabase<TContext> : IAsyncDisposable
     /// <summary>Points a DbContext registration at this database.</summary>
     public void Configure(DbContextOptionsBuilder options)
     {
-        if (_sqliteFile is not null) options.UseSqlite(ConnectionString);
+        if (_sqliteFile is not null) options.UseSqlite(ConnectionString, Platform.ServiceDefaults.Database.ConfigureSqlite);
         else options.UseNpgsql(ConnectionString);
     }
 
