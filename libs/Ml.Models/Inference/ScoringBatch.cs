@@ -99,7 +99,7 @@ public sealed class ScoringBatch : IDisposable
                     var numbers = _numbers[f]!;
                     for (var row = 0; row < rows; row++) floats[row] = (float)numbers[row];
                     _runInputs![f] = full
-                        ? _fullInputs![f] ??= OrtValue.CreateTensorValueFromMemory(floats, [Capacity, 1])
+                        ? FullInput(f)
                         : Track(temporary!, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, floats.AsMemory(0, rows), [rows, 1]));
                 }
                 else
@@ -114,7 +114,7 @@ public sealed class ScoringBatch : IDisposable
             }
 
             _runOutputs![0] = full
-                ? _fullOutput ??= OrtValue.CreateTensorValueFromMemory(_output!, [Capacity, _outputWidth])
+                ? FullOutput()
                 : Track(temporary!, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, rows * _outputWidth), [rows, _outputWidth]));
             _scorer.Run(_runInputs!, _runOutputs);
         }
@@ -143,14 +143,16 @@ public sealed class ScoringBatch : IDisposable
         _scorer.Run(_binding);
     }
 
-    /// <summary>The native views of a full batch (created once), in signature order, and its output.</summary>
-    internal (OrtValue[] Inputs, OrtValue Output) FullValues()
-    {
-        var values = new OrtValue[_floatInputs!.Length];
-        for (var f = 0; f < values.Length; f++)
-            values[f] = _fullInputs![f] ??= OrtValue.CreateTensorValueFromMemory(_floatInputs[f]!, [Capacity, 1]);
-        return (values, _fullOutput ??= OrtValue.CreateTensorValueFromMemory(_output!, [Capacity, _outputWidth]));
-    }
+    /// <summary>The native views of a full batch of numeric inputs, in signature order, and its output.</summary>
+    internal (OrtValue[] Inputs, OrtValue Output) FullValues() =>
+        (Enumerable.Range(0, _floatInputs!.Length).Select(FullInput).ToArray(), FullOutput());
+
+    /// <summary>A full batch's view of numeric input <paramref name="feature"/>, created once.</summary>
+    private OrtValue FullInput(int feature) =>
+        _fullInputs![feature] ??= OrtValue.CreateTensorValueFromMemory(_floatInputs![feature]!, [Capacity, 1]);
+
+    /// <summary>A full batch's view of its output, created once.</summary>
+    private OrtValue FullOutput() => _fullOutput ??= OrtValue.CreateTensorValueFromMemory(_output!, [Capacity, _outputWidth]);
 
     /// <summary>The regression value of a row.</summary>
     public double Value(int row) => _fallback is { } result ? result.Values![row] : _output![row];
@@ -201,10 +203,11 @@ public sealed class ScoringBatch : IDisposable
     /// <summary>Frees the native values for good (the scorer is being disposed, or its pool is full).</summary>
     internal void Release()
     {
+        // The binding first: it refers to the values below.
+        _binding?.Dispose();
         if (_fullInputs is not null)
             foreach (var value in _fullInputs) value?.Dispose();
         _fullOutput?.Dispose();
-        _binding?.Dispose();
     }
 
     private static OrtValue Track(List<OrtValue> temporary, OrtValue value)

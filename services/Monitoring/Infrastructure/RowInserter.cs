@@ -51,35 +51,33 @@ public static class RowInserter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        if (connection is SqliteConnection sqlite && columns.All(c => SqliteStatement.Binds(c.ProviderType)))
-        {
-            try
-            {
-                InsertByPosition(sqlite, header, columns, rows, rowsPerStatement);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-
-            return;
-        }
-
-        // ADO.NET parameters (PostgreSQL, or a type SqliteStatement does not bind): a statement per chunk. Npgsql keeps
-        // the parameters it prepared with, so a statement reused with new ones inserted the first chunk's rows again
-        // (23505 on IX_window_rows_PredictionId).
         try
         {
-            for (var start = 0; start < rows.Count; start += rowsPerStatement)
-            {
-                var count = Math.Min(rowsPerStatement, rows.Count - start);
-                await using var command = Command(connection, transaction, sql, header, columns.Length, count);
-                await ExecuteAsync(command, sql, columns, rows, start, count, cancellationToken);
-            }
+            if (connection is SqliteConnection sqlite && columns.All(c => SqliteStatement.Binds(c.ProviderType)))
+                InsertByPosition(sqlite, header, columns, rows, rowsPerStatement);
+            else
+                await InsertWithParametersAsync(connection, transaction, sql, header, columns, rows, rowsPerStatement, cancellationToken);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// ADO.NET parameters (PostgreSQL, or a type SqliteStatement does not bind): a statement per chunk. Npgsql keeps the
+    /// parameters it prepared with, so a statement reused with new ones inserted the first chunk's rows again (23505 on
+    /// IX_window_rows_PredictionId).
+    /// </summary>
+    private static async Task InsertWithParametersAsync<T>(DbConnection connection, DbTransaction? transaction, ISqlGenerationHelper sql, string header,
+        Column[] columns, IReadOnlyList<T> rows, int rowsPerStatement, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var start = 0; start < rows.Count; start += rowsPerStatement)
+        {
+            var count = Math.Min(rowsPerStatement, rows.Count - start);
+            await using var command = Command(connection, transaction, sql, header, columns.Length, count);
+            await ExecuteAsync(command, sql, columns, rows, start, count, cancellationToken);
         }
     }
 
