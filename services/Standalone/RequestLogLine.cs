@@ -5,7 +5,7 @@ namespace Platform.Standalone;
 
 /// <summary>
 /// One log line per request, "POST /datasets/iris 202 3.1 ms", in place of the framework's several (request start and
-/// end, endpoint start and end), which the embedded default's log filters silence. Answered predictions are the
+/// end, endpoint start and end), which LogDefaults (ServiceDefaults) silences. Answered predictions are the
 /// exception: at thousands a second a line each would make the console the bottleneck (its queue fills and requests
 /// wait on it), so they are counted and summed up in one line per <see cref="SummaryInterval"/>, written by the first
 /// prediction to finish after it elapses; a refused or failed prediction still gets its own line.

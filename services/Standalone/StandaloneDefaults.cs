@@ -35,11 +35,10 @@ public static class StandaloneDefaults
             ["Registry:ArtifactsPath"] = Path.Combine(dataPath, "registry"),
             ["Inference:LogSpoolPath"] = Path.Combine(dataPath, "inference", "spool"),
         };
-        // One console line per request (RequestLogLine): the framework's own request, endpoint, HttpClient and Polly
-        // lines at Information would be eight for one prediction. Each entry on one line.
+        // One console line per request (RequestLogLine) in place of the framework's, which LogDefaults silences. Each
+        // entry on one line.
         defaults["Logging:Console:FormatterName"] = "simple";
         defaults["Logging:Console:FormatterOptions:SingleLine"] = "true";
-        foreach (var (category, level) in QuietCategories) defaults[$"Logging:LogLevel:{category}"] = level;
         foreach (var database in new[] { "ingestion", "training", "registry", "monitoring" })
             defaults[$"ConnectionStrings:{database}db"] = $"Data Source={Path.Combine(dataPath, database + ".db")}";
         foreach (var service in new[] { "ingestion", "training", "registry", "inference", "monitoring" })
@@ -67,14 +66,6 @@ public static class StandaloneDefaults
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         return devKey;
     }
-
-    private static readonly (string Category, string Level)[] QuietCategories =
-    [
-        ("Microsoft.AspNetCore", "Warning"),
-        ("System.Net.Http.HttpClient", "Warning"),
-        ("Polly", "Warning"),
-        ("Microsoft.Extensions.Http.Resilience", "Warning"),
-    ];
 
     private static string DevKey(string dataPath)
     {
