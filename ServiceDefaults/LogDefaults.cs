@@ -7,8 +7,8 @@ namespace Platform.ServiceDefaults;
 /// Every service's default log levels, as the lowest-priority configuration source, so that appsettings, the
 /// environment (<c>Logging__LogLevel__Microsoft.AspNetCore=Information</c>) or the command line still win. Without
 /// them the framework logs at Information: request start and end, endpoint start and end, and each HttpClient and
-/// Polly attempt, four or more lines (and OTLP records) per request, which at thousands of predictions a second costs
-/// more than serving them. Failures still log at Warning and above, and every request is in the traces and metrics.
+/// Polly attempt, four or more lines (and OTLP records) per request: a single-row predict took 142 µs of CPU with them
+/// against 91 without. Failures still log at Warning and above, and every request is in the traces and metrics.
 /// </summary>
 public static class LogDefaults
 {
