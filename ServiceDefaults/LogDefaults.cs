@@ -1,30 +1,36 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Platform.ServiceDefaults;
 
 /// <summary>
-/// Every service's default log levels, as the lowest-priority configuration source, so that appsettings, the
-/// environment (<c>Logging__LogLevel__Microsoft.AspNetCore=Information</c>) or the command line still win. Without
-/// them the framework logs at Information: request start and end, endpoint start and end, and each HttpClient and
-/// Polly attempt, four or more lines (and OTLP records) per request: a single-row predict took 142 µs of CPU with them
-/// against 91 without. Failures still log at Warning and above, and every request is in the traces and metrics.
+/// Every service's default log levels. Without them the framework logs at Information: request start and end, endpoint
+/// start and end, and each HttpClient and Polly attempt, four or more lines (and OTLP records) per request; a
+/// single-row predict took 142 µs of CPU with them against 91 without. Failures still log at Warning and above, and
+/// every request is in the traces and metrics.
 /// </summary>
 public static class LogDefaults
 {
-    public static readonly IReadOnlyList<(string Category, string Level)> QuietCategories =
+    public static readonly IReadOnlyList<(string Category, LogLevel Level)> QuietCategories =
     [
-        ("Microsoft.AspNetCore", "Warning"),
-        ("System.Net.Http.HttpClient", "Warning"),
-        ("Polly", "Warning"),
-        ("Microsoft.Extensions.Http.Resilience", "Warning"),
+        ("Microsoft.AspNetCore", LogLevel.Warning),
+        ("System.Net.Http.HttpClient", LogLevel.Warning),
+        ("Polly", LogLevel.Warning),
+        ("Microsoft.Extensions.Http.Resilience", LogLevel.Warning),
         // Every SQL command at Information drowns what the services say.
-        ("Microsoft.EntityFrameworkCore.Database.Command", "Warning"),
+        ("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning),
     ];
 
-    public static void Apply(IConfigurationBuilder configuration) =>
-        configuration.Sources.Insert(0, new MemoryConfigurationSource
+    /// <summary>
+    /// Adds the levels as the first filter rules. Of equally specific rules the last one wins, so any level configured
+    /// for these categories (appsettings, <c>Logging__LogLevel__Microsoft.AspNetCore=Information</c>), whose rules come
+    /// after, still does. Rules, not a configuration source: inserting a source rebuilds the configuration's providers
+    /// and drops values set on it before.
+    /// </summary>
+    public static void Apply(IServiceCollection services) =>
+        services.Configure<LoggerFilterOptions>(options =>
         {
-            InitialData = QuietCategories.Select(c => KeyValuePair.Create($"Logging:LogLevel:{c.Category}", (string?)c.Level)),
+            for (var i = 0; i < QuietCategories.Count; i++)
+                options.Rules.Insert(i, new LoggerFilterRule(providerName: null, QuietCategories[i].Category, QuietCategories[i].Level, filter: null));
         });
 }

@@ -34,6 +34,17 @@ public sealed class LogDefaultsTests
         Assert.True(loggers.CreateLogger("Microsoft.EntityFrameworkCore.Database.Command").IsEnabled(LogLevel.Debug));
     }
 
+    [Fact]
+    public void Configuration_set_before_the_defaults_is_kept()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["Notifications:Webhook:Events:0"] = "model.promoted";
+        builder.AddServiceDefaults();
+        using var app = builder.Build();
+
+        Assert.Equal("model.promoted", app.Configuration["Notifications:Webhook:Events:0"]);
+    }
+
     private static WebApplication Build(params string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
