@@ -11,7 +11,7 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class LogDefaults
 {
-    public static readonly IReadOnlyList<(string Category, LogLevel Level)> QuietCategories =
+    private static readonly (string Category, LogLevel Level)[] QuietCategories =
     [
         ("Microsoft.AspNetCore", LogLevel.Warning),
         ("System.Net.Http.HttpClient", LogLevel.Warning),
@@ -30,7 +30,7 @@ public static class LogDefaults
     public static void Apply(IServiceCollection services) =>
         services.Configure<LoggerFilterOptions>(options =>
         {
-            for (var i = 0; i < QuietCategories.Count; i++)
+            for (var i = 0; i < QuietCategories.Length; i++)
                 options.Rules.Insert(i, new LoggerFilterRule(providerName: null, QuietCategories[i].Category, QuietCategories[i].Level, filter: null));
         });
 }
