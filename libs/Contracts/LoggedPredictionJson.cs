@@ -94,14 +94,17 @@ public sealed class LoggedPredictionJson : JsonConverter<LoggedPrediction>
     }
 
     private static Property Of(ReadOnlySpan<char> name) =>
-        name.Equals("predictionId", StringComparison.OrdinalIgnoreCase) ? Property.PredictionId
-        : name.Equals("at", StringComparison.OrdinalIgnoreCase) ? Property.At
-        : name.Equals("numeric", StringComparison.OrdinalIgnoreCase) ? Property.Numeric
-        : name.Equals("categorical", StringComparison.OrdinalIgnoreCase) ? Property.Categorical
-        : name.Equals("output", StringComparison.OrdinalIgnoreCase) ? Property.Output
-        : name.Equals("confidence", StringComparison.OrdinalIgnoreCase) ? Property.Confidence
-        : name.Equals("missingNumeric", StringComparison.OrdinalIgnoreCase) ? Property.MissingNumeric
+        Is(name, PredictionId) ? Property.PredictionId
+        : Is(name, At) ? Property.At
+        : Is(name, Numeric) ? Property.Numeric
+        : Is(name, Categorical) ? Property.Categorical
+        : Is(name, Output) ? Property.Output
+        : Is(name, Confidence) ? Property.Confidence
+        : Is(name, MissingNumeric) ? Property.MissingNumeric
         : Property.Unknown;
+
+    /// <summary>The name read is the one written (<paramref name="written"/>), in any case.</summary>
+    private static bool Is(ReadOnlySpan<char> name, JsonEncodedText written) => name.Equals(written.Value, StringComparison.OrdinalIgnoreCase);
 
     private delegate T Reader<out T>(ref Utf8JsonReader reader);
 

@@ -232,10 +232,9 @@ public sealed class OnnxScorer : IDisposable
     /// <summary>The fast path's run: inputs in signature order, the one output pre-allocated by the batch.</summary>
     internal void Run(OrtValue[] inputs, OrtValue[] outputs) => _session.Run(_runOptions, _inputNames, inputs, _fastOutputNames, outputs);
 
-    /// <summary>A binding of a full batch's native values to this session's inputs and output.</summary>
-    internal OrtIoBinding Bind(ScoringBatch batch)
+    /// <summary>A binding of a full batch's native values (inputs in signature order, the output) to this session.</summary>
+    internal OrtIoBinding Bind(OrtValue[] inputs, OrtValue output)
     {
-        var (inputs, output) = batch.FullValues();
         var binding = _session.CreateIoBinding();
         for (var i = 0; i < inputs.Length; i++) binding.BindInput(_inputNames[i], inputs[i]);
         binding.BindOutput(_fastOutputNames[0], output);

@@ -96,8 +96,7 @@ public sealed class ScoringBatch : IDisposable
             {
                 if (_floatInputs[f] is { } floats)
                 {
-                    var numbers = _numbers[f]!;
-                    for (var row = 0; row < rows; row++) floats[row] = (float)numbers[row];
+                    CopyNumbers(f, rows);
                     _runInputs![f] = full
                         ? FullInput(f)
                         : Track(temporary!, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, floats.AsMemory(0, rows), [rows, 1]));
@@ -131,21 +130,17 @@ public sealed class ScoringBatch : IDisposable
     /// </summary>
     private void RunFull()
     {
-        var inputs = Signature.Inputs;
-        for (var f = 0; f < inputs.Count; f++)
-        {
-            var floats = _floatInputs![f]!;
-            var numbers = _numbers[f]!;
-            for (var row = 0; row < Capacity; row++) floats[row] = (float)numbers[row];
-        }
-
-        _binding ??= _scorer.Bind(this);
+        for (var f = 0; f < _floatInputs!.Length; f++) CopyNumbers(f, Capacity);
+        _binding ??= _scorer.Bind(Enumerable.Range(0, _floatInputs.Length).Select(FullInput).ToArray(), FullOutput());
         _scorer.Run(_binding);
     }
 
-    /// <summary>The native views of a full batch of numeric inputs, in signature order, and its output.</summary>
-    internal (OrtValue[] Inputs, OrtValue Output) FullValues() =>
-        (Enumerable.Range(0, _floatInputs!.Length).Select(FullInput).ToArray(), FullOutput());
+    /// <summary>Numeric input <paramref name="feature"/>'s first <paramref name="rows"/> values, as the float tensor ONNX Runtime reads.</summary>
+    private void CopyNumbers(int feature, int rows)
+    {
+        var (floats, numbers) = (_floatInputs![feature]!, _numbers[feature]!);
+        for (var row = 0; row < rows; row++) floats[row] = (float)numbers[row];
+    }
 
     /// <summary>A full batch's view of numeric input <paramref name="feature"/>, created once.</summary>
     private OrtValue FullInput(int feature) =>
