@@ -32,13 +32,18 @@ internal sealed class SqliteStatement : IDisposable
             || type == typeof(bool) || type == typeof(double) || type == typeof(float) || type == typeof(Guid) || type == typeof(byte[]);
     }
 
-    /// <summary>Binds parameter <paramref name="index"/> (from 1): integers as INTEGER, floating point as REAL, Guids as upper-case TEXT.</summary>
+    /// <summary>
+    /// Binds parameter <paramref name="index"/> (from 1): integers as INTEGER, floating point as REAL, Guids as upper-case
+    /// TEXT. Text is bound from the string's own characters and a Guid from a stack buffer (SQLite copies both): the
+    /// string overloads allocated a UTF-8 copy of every text and two strings a Guid (4% of the embedded default's
+    /// allocation under load in an allocation-sampling trace).
+    /// </summary>
     public void Bind(int index, object? value)
     {
         var rc = value switch
         {
             null or DBNull => raw.sqlite3_bind_null(_statement, index),
-            string text => raw.sqlite3_bind_text(_statement, index, text),
+            string text => raw.sqlite3_bind_text16(_statement, index, text.AsSpan()),
             long number => raw.sqlite3_bind_int64(_statement, index, number),
             int number => raw.sqlite3_bind_int64(_statement, index, number),
             short number => raw.sqlite3_bind_int64(_statement, index, number),
@@ -46,7 +51,7 @@ internal sealed class SqliteStatement : IDisposable
             bool flag => raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0),
             double real => raw.sqlite3_bind_double(_statement, index, Real(real)),
             float real => raw.sqlite3_bind_double(_statement, index, Real(real)),
-            Guid id => raw.sqlite3_bind_text(_statement, index, id.ToString().ToUpperInvariant()),
+            Guid id => BindGuid(index, id),
             byte[] bytes => raw.sqlite3_bind_blob(_statement, index, bytes),
             _ => throw new NotSupportedException($"{value.GetType().Name} values are not bound by position (check SqliteStatement.Binds first)."),
         };
@@ -73,6 +78,15 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
+
+    private int BindGuid(int index, Guid id)
+    {
+        Span<byte> text = stackalloc byte[36];
+        id.TryFormat(text, out _);
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] is >= (byte)'a' and <= (byte)'f') text[i] -= 'a' - 'A';
+        return raw.sqlite3_bind_text(_statement, index, text);
+    }
 
     private static double Real(double value) =>
         double.IsNaN(value) ? throw new InvalidOperationException("Cannot store NaN values.") : value;
