@@ -215,16 +215,19 @@ public sealed class PredictionSpool : IDisposable
 
     private void Delete(SpoolSegment segment)
     {
-        segment.Dispose();
         _liveBytes -= segment.Capacity > 0 ? segment.Capacity : SafeLength(segment.Path);
         try
         {
+            // Unlinked while still mapped: when the mapping goes, the kernel drops the file's dirty pages instead of
+            // writing them to disk.
             File.Delete(segment.Path);
         }
         catch (IOException ex)
         {
             _logger.LogWarning(ex, "Could not delete the published prediction-log spool segment {Path}", segment.Path);
         }
+
+        segment.Dispose();
     }
 
     private static long SafeLength(string path)

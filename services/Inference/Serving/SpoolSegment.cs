@@ -160,10 +160,15 @@ public sealed unsafe class SpoolSegment : IDisposable
         return payloads;
     }
 
+    /// <summary>Unmaps the segment without writing it back: the spool never syncs (see the class summary).</summary>
     public void Dispose()
     {
         if (_view is null) return;
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        // Closing the view's handle first unmaps it and makes the accessor skip its Flush, a synchronous msync of the
+        // whole file: it wrote every published segment out just before it was deleted (7% of the gateway's CPU
+        // with 100-row requests, perf). Unmapping alone leaves the written pages in the page cache, as a kill would.
+        _view.SafeMemoryMappedViewHandle.Dispose();
         _view.Dispose();
         _file!.Dispose();
     }
