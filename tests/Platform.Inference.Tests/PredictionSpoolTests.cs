@@ -110,6 +110,61 @@ public sealed class PredictionSpoolTests : IDisposable
     }
 
     [Fact]
+    public void A_published_segment_file_is_emptied_and_reused_for_a_later_segment_and_its_old_rows_never_come_back()
+    {
+        // (Ids are taken before writing: the log's reader hands the rows over and clears the request's array.)
+        var published = Enumerable.Range(0, 30).Select(i => Rows(4, i * 4)).ToList(); // several 4 KiB segments
+        var publishedIds = Ids(published.SelectMany(w => w));
+        var later = new List<Guid>();
+        var spare = Path.Combine(_folder.Path, "spare");
+        using (var log = new PredictionLog(Options.Create(Settings())).Started())
+        {
+            foreach (var write in published) log.Write(write);
+            log.Acknowledge(Drain(log));
+
+            // Every sealed segment is done: one file is kept out of the *.seg files for reuse; the one being written stays.
+            Assert.Single(_folder.Segments());
+            Assert.Equal(4096, new FileInfo(spare).Length);
+
+            // Single rows until the next segment is the spare renamed, and one more: that file is then mostly its first
+            // life's bytes, had they not been zeroed.
+            for (var i = 0; i < 1000 && File.Exists(spare); i++) Write(log, Rows(1, 1000 + i), later);
+            Assert.False(File.Exists(spare));
+            Write(log, Rows(1, 5000), later);
+        }
+
+        // Stopped with the later rows unpublished: the next process reads the segments that hold them, the reused file
+        // only with its second life. (The first of them was being written when the published rows were acknowledged: its
+        // published rows come back too, as they would after a kill, and Monitoring takes each prediction id once.)
+        using var restarted = new PredictionLog(Options.Create(Settings())).Started();
+        var replayed = Ids(Drain(restarted).Select(r => r.Record));
+        var before = replayed.Count - later.Count;
+        Assert.Equal(later, replayed.Skip(before));
+        Assert.Equal(publishedIds.TakeLast(before), replayed.Take(before));
+        Assert.Equal(0, restarted.Spool!.Torn);
+
+        static void Write(PredictionLog log, PredictionRecord[] rows, List<Guid> ids)
+        {
+            ids.AddRange(Ids(rows));
+            log.Write(rows);
+        }
+    }
+
+    [Fact]
+    public void A_spare_left_by_a_killed_process_is_deleted_and_never_read_back()
+    {
+        var written = Rows(5);
+        using (var log = new PredictionLog(Options.Create(Settings())).Started())
+            log.Write(written);
+        // Killed while a published segment was being emptied: its old records are still in the spare.
+        File.Move(Assert.Single(_folder.Segments()), Path.Combine(_folder.Path, "spare"));
+
+        using var restarted = new PredictionLog(Options.Create(Settings())).Started();
+        Assert.Empty(Drain(restarted));
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "spare")));
+    }
+
+    [Fact]
     public async Task A_segment_is_deleted_once_the_broker_confirmed_every_row_in_it_and_not_before()
     {
         var options = Options.Create(Settings());
