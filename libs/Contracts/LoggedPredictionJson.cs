@@ -26,7 +26,7 @@ public sealed class LoggedPredictionJson : JsonConverter<LoggedPrediction>
         writer.WriteStartObject();
         writer.WriteString(PredictionId, value.PredictionId);
         writer.WriteString(At, value.At);
-        WriteArray(writer, Numeric, value.Numeric, static (w, v) => w.WriteNumberValue(v));
+        WriteArray(writer, Numeric, value.Numeric, ShortDecimal.Write);
         WriteArray(writer, Categorical, value.Categorical, static (w, v) =>
         {
             if (v is null) w.WriteNullValue();

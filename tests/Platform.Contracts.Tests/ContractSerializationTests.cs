@@ -7,10 +7,17 @@ namespace Platform.Contracts.Tests;
 public sealed class ContractSerializationTests
 {
     /// <summary>The bus's serializer settings (MassTransit's System.Text.Json options), and the outbox's (web defaults).</summary>
-    public static TheoryData<string> Serializers => ["masstransit", "outbox"];
+    public static TheoryData<string> Serializers => ["masstransit", "bus", "outbox"];
 
-    internal static JsonSerializerOptions Options(string serializer) =>
-        serializer == "masstransit" ? SystemTextJsonMessageSerializer.Options : new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    // "bus": MassTransit's options as the platform's buses run them, compact (ServiceDefaults/Messaging.cs).
+    private static readonly JsonSerializerOptions Bus = new(SystemTextJsonMessageSerializer.Options) { WriteIndented = false };
+
+    internal static JsonSerializerOptions Options(string serializer) => serializer switch
+    {
+        "masstransit" => SystemTextJsonMessageSerializer.Options,
+        "bus" => Bus,
+        _ => new JsonSerializerOptions(JsonSerializerDefaults.Web),
+    };
 
     [Theory]
     [MemberData(nameof(Serializers))]
