@@ -237,7 +237,7 @@ public sealed class PredictionSpool : IDisposable
                 if (!segment.Finished) continue;
                 _segments.RemoveAt(i--);
                 if (segment == _current) Volatile.Write(ref _current, null);
-                if (_spare is not null || !segment.Mapped || segment.Capacity != _segmentBytes || !Spared(segment)) Delete(segment);
+                if (!Spared(segment)) Delete(segment);
                 deleted = true;
             }
 
@@ -247,10 +247,12 @@ public sealed class PredictionSpool : IDisposable
 
     /// <summary>
     /// Keeps a published segment as the spare: renamed out of the <c>*.seg</c> files first (a crash from then on leaves
-    /// nothing to replay), then zeroed. False (the caller deletes it) if the rename fails.
+    /// nothing to replay), then zeroed. False (the caller deletes it) when there is a spare already, when the segment
+    /// is not one this process mapped at the usual size, or when the rename fails.
     /// </summary>
     private bool Spared(SpoolSegment segment)
     {
+        if (_spare is not null || !segment.Mapped || segment.Capacity != _segmentBytes) return false;
         var path = Path.Combine(_folder, SpareFile);
         try
         {

@@ -35,6 +35,7 @@ public sealed unsafe class SpoolSegment : IDisposable
     private long _acked;
     private bool _handedOver; // its mapping now belongs to the segment Reuse made
 
+    /// <summary>A segment on a mapping already acquired (<paramref name="mapped"/>): a new file's, or a reused one's.</summary>
     private SpoolSegment(long sequence, string path, long capacity, MemoryMappedFile? file, MemoryMappedViewAccessor? view, byte* mapped)
     {
         Sequence = sequence;
@@ -46,16 +47,17 @@ public sealed unsafe class SpoolSegment : IDisposable
     }
 
     private SpoolSegment(long sequence, string path, long capacity, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
+        : this(sequence, path, capacity, file, view, Acquire(view))
     {
-        Sequence = sequence;
-        Path = path;
-        Capacity = capacity;
-        _file = file;
-        _view = view;
-        if (view is null) return;
+    }
+
+    /// <summary>The view's first byte, held until <see cref="Dispose"/> releases it; null for a segment that is not mapped.</summary>
+    private static byte* Acquire(MemoryMappedViewAccessor? view)
+    {
+        if (view is null) return null;
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + view.PointerOffset;
+        return pointer + view.PointerOffset;
     }
 
     public long Sequence { get; }
