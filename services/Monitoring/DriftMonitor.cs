@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using Platform.Ml.Data;
 using Platform.Ml.Drift;
 using Platform.Monitoring.Infrastructure;
 using Platform.Monitoring.Model;
+using Platform.ServiceDefaults.Faults;
 
 namespace Platform.Monitoring;
 
@@ -27,11 +29,37 @@ public sealed class DriftMonitor(
         var reference = await ReferenceOfAsync(batch, cancellationToken);
         if (reference is null) return;
 
-        var (predictions, ids) = await UnseenAsync(batch.Predictions, cancellationToken);
+        // Stored without looking first: a batch is new but for a redelivery or a re-send, which the outputs' key refuses
+        // (one query per batch to look first cost more than storing some batches twice). Only then are the rows the
+        // database already holds looked up, and the rest stored.
+        var predictions = batch.Predictions;
         if (predictions.Count == 0) return;
+        if (!await TryStoreAsync(batch, predictions, cancellationToken))
+        {
+            predictions = await UnseenAsync(predictions, cancellationToken);
+            if (predictions.Count == 0) return;
+            // A second refusal means another replica stored some of these rows meanwhile: the batch fails and is retried.
+            if (!await TryStoreAsync(batch, predictions, cancellationToken))
+                throw new InvalidOperationException($"Rows of prediction log batch {batch.BatchId} were stored by another consumer meanwhile.");
+        }
 
-        // Thousands of rows a second arrive here in the embedded default: they are new (nothing for the change tracker
-        // to track) and stored with multi-row inserts (RowInserter), the window rows and the outputs together or not at all.
+        while (await TryCloseWindowAsync(reference, cancellationToken)) { }
+        // Feedback may have arrived before this batch: its predictions can complete a quality window now. Both checks
+        // walk the feedback kept (once they walked every output: ~30 ms each per batch at 200k outputs), so they run
+        // only when feedback for this batch's rows is already stored. Feedback sent later runs them itself
+        // (FeedbackRecorder), and the sweep covers what falls due with time.
+        if (!await FeedbackArrivedFirstAsync(predictions, cancellationToken)) return;
+        await quality.CheckAsync(reference, cancellationToken);
+        await submitter.SubmitDueAsync(reference, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the rows as window rows and outputs, together or not at all; false (and nothing stored) when one of them
+    /// is stored already. Thousands of rows a second arrive here in the embedded default: they are new (nothing for the
+    /// change tracker to track) and stored with multi-row inserts (RowInserter).
+    /// </summary>
+    private async Task<bool> TryStoreAsync(PredictionsLogged batch, IReadOnlyList<LoggedPrediction> predictions, CancellationToken cancellationToken)
+    {
         var windowRows = new WindowRow[predictions.Count];
         var outputs = new LoggedOutput[predictions.Count];
         for (var i = 0; i < predictions.Count; i++)
@@ -61,39 +89,53 @@ public sealed class DriftMonitor(
             };
         }
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
         {
-            await RowInserter.InsertAsync(db, windowRows, cancellationToken, nameof(WindowRow.Id));
+            // Outputs first: their key is the one that says "seen", window rows leave once their window closes.
             await RowInserter.InsertAsync(db, outputs, cancellationToken);
+            await RowInserter.InsertAsync(db, windowRows, cancellationToken, nameof(WindowRow.Id));
             await transaction.CommitAsync(cancellationToken);
+            return true;
         }
-
-        while (await TryCloseWindowAsync(reference, cancellationToken)) { }
-        // Feedback may have arrived before this batch: its predictions can complete a quality window now. Both checks
-        // walk the feedback kept (once they walked every output: ~30 ms each per batch at 200k outputs), so they run
-        // only when feedback for this batch's rows is already stored, one index probe per row. Feedback sent later
-        // runs them itself (FeedbackRecorder), and the sweep covers what falls due with time.
-        if (!await db.Feedback.AnyAsync(f => ids.Contains(f.PredictionId), cancellationToken)) return;
-        await quality.CheckAsync(reference, cancellationToken);
-        await submitter.SubmitDueAsync(reference, cancellationToken);
+        catch (DbException ex) when (DuplicateKeys.IsDuplicateKey(ex))
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            logger.LogInformation("Prediction log batch {Batch} repeats rows already stored (a redelivery or a re-send): storing the new ones only", batch.BatchId);
+            return false;
+        }
     }
 
     /// <summary>
-    /// The batch's rows Monitoring has not taken in yet, found with one query per batch. Outputs outlive windows (they
-    /// wait for feedback), so they tell which rows were seen. Per row, not per batch: Inference re-sends the rows of a
-    /// batch the broker took but reported as failed merged with newer ones, and a redelivery repeats a whole batch.
-    /// The batch's ids come back too, for the feedback probe once the rows are stored.
+    /// The batch's rows Monitoring has not taken in yet. Outputs outlive windows (they wait for feedback), so they tell
+    /// which rows were seen. Per row, not per batch: Inference re-sends the rows of a batch the broker took but reported
+    /// as failed merged with newer ones, and a redelivery repeats a whole batch.
     /// </summary>
-    private async Task<(IReadOnlyList<LoggedPrediction> Unseen, Guid[] Ids)> UnseenAsync(IReadOnlyList<LoggedPrediction> predictions, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LoggedPrediction>> UnseenAsync(IReadOnlyList<LoggedPrediction> predictions, CancellationToken cancellationToken)
     {
         var ids = predictions.Select(p => p.PredictionId).ToArray();
-        if (ids.Length == 0) return (predictions, ids);
         var seen = await db.Outputs.AsNoTracking().Where(o => ids.Contains(o.PredictionId)).Select(o => o.PredictionId).ToListAsync(cancellationToken);
         // A row repeated within the batch itself is taken once too.
         var known = seen.ToHashSet();
-        var unseen = predictions.Where(p => known.Add(p.PredictionId)).ToList();
-        return (unseen.Count == predictions.Count ? predictions : unseen, ids);
+        return predictions.Where(p => known.Add(p.PredictionId)).ToList();
     }
+
+    /// <summary>
+    /// Whether feedback for one of these predictions is stored already. Feedback is received after its prediction was
+    /// made, so only feedback received since the batch's oldest prediction can be for it (less <see cref="ClockSkew"/>:
+    /// Inference's clock made the times, this host's the receipt): one index probe, and the rows' ids are looked up
+    /// only when such feedback exists.
+    /// </summary>
+    private async Task<bool> FeedbackArrivedFirstAsync(IReadOnlyList<LoggedPrediction> predictions, CancellationToken cancellationToken)
+    {
+        var since = predictions.Min(p => p.At) - ClockSkew;
+        if (!await db.Feedback.AnyAsync(f => f.ReceivedAt >= since, cancellationToken)) return false;
+        var ids = predictions.Select(p => p.PredictionId).ToArray();
+        return await db.Feedback.AnyAsync(f => ids.Contains(f.PredictionId), cancellationToken);
+    }
+
+    /// <summary>How far Inference's clock may be ahead of this host's (hosts keep time by NTP, within milliseconds).</summary>
+    internal static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The reference of the batch's version. A version without one may be a promotion whose event was missed: the
@@ -165,7 +207,9 @@ public sealed class DriftMonitor(
         if (!full && waiting < settings.MinWindowRows) return false;
         if (!full && clock.GetUtcNow() - await pending.MinAsync(r => r.At, cancellationToken) < settings.MaxWindowAge) return false;
 
-        var rows = await pending.AsNoTracking().OrderBy(r => r.Id).Take(settings.WindowRows).ToListAsync(cancellationToken);
+        // Only the columns a drift check reads (the model, version and prediction id are known or not needed).
+        var rows = await pending.OrderBy(r => r.Id).Take(settings.WindowRows)
+            .Select(r => new PendingRow(r.Id, r.NumericJson, r.CategoricalJson, r.Confidence, r.At)).ToListAsync(cancellationToken);
         var (window, report) = await EvaluateAsync(reference, rows, cancellationToken);
         var lastId = rows[^1].Id;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -180,7 +224,7 @@ public sealed class DriftMonitor(
         return full;
     }
 
-    private async Task<(WindowReport Window, DriftReport Report)> EvaluateAsync(ReferenceSet reference, List<WindowRow> rows, CancellationToken cancellationToken)
+    private async Task<(WindowReport Window, DriftReport Report)> EvaluateAsync(ReferenceSet reference, List<PendingRow> rows, CancellationToken cancellationToken)
     {
         using var activity = PlatformTelemetry.Source.StartActivity($"drift check {reference.ModelName}");
         var settings = options.Value;
@@ -245,7 +289,7 @@ public sealed class DriftMonitor(
             .Concat(columns.CategoricalFeatures.Select(n => TableColumn.Categorical(n, columns.Categorical[n])))
             .ToArray());
 
-    private static Table CurrentTable(ReferenceColumns columns, List<WindowRow> rows)
+    private static Table CurrentTable(ReferenceColumns columns, List<PendingRow> rows)
     {
         var numeric = rows.Select(r => JsonSerializer.Deserialize<double[]>(r.NumericJson, ReferenceLoader.Json)!).ToArray();
         var categorical = rows.Select(r => JsonSerializer.Deserialize<string?[]>(r.CategoricalJson)!).ToArray();
@@ -254,4 +298,7 @@ public sealed class DriftMonitor(
                 .Concat(columns.CategoricalFeatures.Select((n, i) => TableColumn.Categorical(n, categorical.Select(v => v[i]).ToArray())))
                 .ToArray());
     }
+
+    /// <summary>A window row as a drift check reads it.</summary>
+    private sealed record PendingRow(long Id, string NumericJson, string CategoricalJson, double? Confidence, DateTimeOffset At);
 }

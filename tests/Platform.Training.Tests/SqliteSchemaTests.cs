@@ -43,7 +43,7 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
-    public async Task A_service_on_sqlite_runs_its_file_in_wal_mode_with_normal_sync_and_a_16_mb_cache_and_binds_a_collection_as_one_parameter()
+    public async Task A_service_on_sqlite_runs_its_file_in_wal_mode_with_normal_sync_a_16_mb_cache_and_temporary_files_in_memory_and_binds_a_collection_as_one_parameter()
     {
         await InFolderAsync(async (folder, file) =>
         {
@@ -58,6 +58,7 @@ public sealed class SqliteSchemaTests
                     Assert.Equal("wal", await PragmaAsync(db.Database.GetDbConnection(), "journal_mode"));
                     Assert.Equal("1", await PragmaAsync(db.Database.GetDbConnection(), "synchronous")); // NORMAL; FULL, SQLite's default, is 2
                     Assert.Equal("-16384", await PragmaAsync(db.Database.GetDbConnection(), "cache_size"));
+                    Assert.Equal("2", await PragmaAsync(db.Database.GetDbConnection(), "temp_store")); // MEMORY; DEFAULT (0) is a file
                     await db.Database.CloseConnectionAsync();
 
                     // A collection in a query is one JSON parameter: SQLite finds parameters by name, one by one.
