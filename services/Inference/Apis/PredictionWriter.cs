@@ -41,7 +41,12 @@ public static class PredictionWriter
             json.WriteString("label"u8, batch.Label(row));
             json.WriteStartObject("probabilities"u8);
             var probabilities = batch.Probabilities(row);
-            for (var c = 0; c < probabilities.Length && c < labels.Length; c++) json.WriteNumber(labels[c], probabilities[c]);
+            for (var c = 0; c < probabilities.Length && c < labels.Length; c++)
+            {
+                json.WritePropertyName(labels[c]);
+                ShortFloat.Write(json, probabilities[c]);
+            }
+
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -92,7 +97,7 @@ public static class PredictionWriter
             {
                 WriteTensorStart(json, "probabilities", "FP32", rows, width);
                 for (var row = first; row < end; row++)
-                    foreach (var p in batch.Probabilities(row)) json.WriteNumberValue(p);
+                    foreach (var p in batch.Probabilities(row)) ShortFloat.Write(json, p);
                 WriteTensorEnd(json);
             }
         }
