@@ -28,9 +28,9 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
         {
             entity.ToTable("window_rows");
             entity.HasKey(r => r.Id);
+            // A window is a version's oldest rows. (Nothing is added twice: a row's output, stored with it in one
+            // transaction, is keyed by its prediction id.)
             entity.HasIndex(r => new { r.ModelName, r.Version, r.Id });
-            // A redelivered PredictionsLogged adds nothing twice.
-            entity.HasIndex(r => r.PredictionId).IsUnique();
         });
         modelBuilder.Entity<WindowReport>(entity =>
         {
@@ -49,9 +49,12 @@ public sealed class MonitoringDbContext(DbContextOptions<MonitoringDbContext> op
             entity.ToTable("logged_outputs");
             // The prediction id is the natural key: a redelivered batch adds nothing twice.
             entity.HasKey(o => o.PredictionId);
-            entity.HasIndex(o => new { o.ModelName, o.Version, o.QualityEvaluated });
+            // Every logged prediction is a row here, thousands a second in the embedded default, and each index is one
+            // more B-tree written per row: only the ones a query walks. The quality check and the labelled rows start
+            // from the feedback and reach an output by its key; retention deletes by time; a resent submission finds
+            // its rows by their submission, an index of the submitted rows only (most never are).
             entity.HasIndex(o => o.At);
-            entity.HasIndex(o => new { o.ModelName, o.SubmissionId });
+            entity.HasIndex(o => o.SubmissionId).HasFilter("\"SubmissionId\" IS NOT NULL");
             entity.Property(o => o.Numeric).HasJsonConversion();
             entity.Property(o => o.Categorical).HasJsonConversion();
         });

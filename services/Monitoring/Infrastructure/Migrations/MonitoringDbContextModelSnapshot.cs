@@ -156,9 +156,8 @@ namespace Platform.Monitoring.Infrastructure.Migrations
 
                     b.HasIndex("At");
 
-                    b.HasIndex("ModelName", "SubmissionId");
-
-                    b.HasIndex("ModelName", "Version", "QualityEvaluated");
+                    b.HasIndex("SubmissionId")
+                        .HasFilter("\"SubmissionId\" IS NOT NULL");
 
                     b.ToTable("logged_outputs", (string)null);
                 });
@@ -324,9 +323,6 @@ namespace Platform.Monitoring.Infrastructure.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("PredictionId")
-                        .IsUnique();
 
                     b.HasIndex("ModelName", "Version", "Id");
 
