@@ -30,8 +30,8 @@ public sealed class DriftMonitor(
         if (reference is null) return;
 
         // Stored without looking first: a batch is new but for a redelivery or a re-send, which the outputs' key refuses
-        // (one query per batch to look first cost more than storing some batches twice). Only then are the rows the
-        // database already holds looked up, and the rest stored.
+        // and the transaction undoes (a lookup of every batch's ids cost more than one undone attempt per redelivery).
+        // Only then are the rows the database already holds looked up, and the rest stored.
         var predictions = batch.Predictions;
         if (predictions.Count == 0) return;
         if (!await TryStoreAsync(batch, predictions, cancellationToken))
